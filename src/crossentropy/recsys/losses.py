@@ -1,0 +1,339 @@
+r"""Retrieval losses over dot-product scores, each with its gradients.
+
+The score of user :math:`u` for item :math:`j` is :math:`s_{uj} = u \cdot v_j`. Every loss
+is a mean over the batch of ``B`` (user, positive item) pairs and returns the gradients
+with respect to the embeddings it was given, so a trainer only scatters them into its
+tables. The ``*_logits`` functions expose the corrected logits for inspection.
+
+**The logQ convention (pinned).** For a candidate set drawn from a proposal :math:`Q`, the
+logit of *every* candidate, the positive included, is corrected by subtracting the log of
+its expected count in the sample,
+
+.. math::
+
+    o_j = s_{uj} - \log Q(j),
+
+as in Yi et al. (RecSys 2019) for in-batch negatives and ``tf.nn.sampled_softmax_loss``
+for sampled ones. Consequences: a constant :math:`\log Q` (uniform sampling) cancels in the
+softmax, so uniform sampling needs no correction; the *flipped* sign
+:math:`s + \log Q` (TFRS issue #219) doubles the popularity bias instead of removing it.
+Accidental hits (a negative that is the row's own positive) get the finite logit
+``MIN_LOGIT`` (TFRS uses ``float32.min / 100``), so their probability is exactly 0 and no
+NaN can appear even when every negative is a hit.
+"""
+
+import numpy as np
+
+__all__ = ["MIN_LOGIT", "softmax_loss_from_logits", "full_softmax_loss", "sampled_logits",
+           "sampled_softmax_loss", "in_batch_logits", "in_batch_softmax_loss",
+           "bce_negative_sampling_loss"]
+
+MIN_LOGIT = float(np.finfo(np.float32).min) / 100.0
+_FLOAT32_EXP_FLOOR = np.float32(-60.0)
+
+
+def softmax_loss_from_logits(logits, label_indices, overwrite=False):
+    r"""Mean softmax cross-entropy of rows of logits and its gradient.
+
+    .. math::
+
+        \ell = \frac{1}{B} \sum_b \Big( \log \sum_j e^{o_{bj}} - o_{b y_b} \Big), \qquad
+        \frac{\partial \ell}{\partial o_{bj}} = \frac{\mathrm{softmax}(o_b)_j
+        - \mathbb{1}[j = y_b]}{B}
+
+    In float32 the shifted logits are floored at -60 before ``exp`` (a relative change of
+    at most :math:`C e^{-60} \approx 10^{-26} C` in the partition sum) so that no subnormal
+    probability slows the matrix products that use the gradient; float64 is exact.
+
+    Parameters
+    ----------
+    logits : ndarray, shape (B, C)
+    label_indices : ndarray of int, shape (B,)
+    overwrite : bool
+        Compute the gradient in the memory of ``logits`` (the training loop's fused path).
+
+    Returns
+    -------
+    loss : float
+    d_logits : ndarray, shape (B, C), dtype of ``logits``
+
+    Examples
+    --------
+    >>> loss, d_logits = softmax_loss_from_logits(np.array([[1000.0, 0.0]]), np.array([1]))
+    >>> float(loss), d_logits.tolist()
+    (1000.0, [[1.0, -1.0]])
+    """
+    logits = np.asarray(logits)
+    out = logits if overwrite else np.array(logits, dtype=np.result_type(logits, np.float32))
+    batch = out.shape[0]
+    rows = np.arange(batch)
+    target = out[rows, label_indices].astype(np.float64)
+    row_max = out.max(axis=1, keepdims=True)
+    with np.errstate(under="ignore"):
+        np.subtract(out, row_max, out=out)
+        if out.dtype == np.float32:
+            # Keeps subnormal numbers (which slow the matrix products of the backward pass
+            # some 30-fold) out of the gradient: probabilities below e^-60 of the row's top
+            # one are raised to it, a change far below float32's resolution of the loss.
+            np.maximum(out, _FLOAT32_EXP_FLOOR, out=out)
+        np.exp(out, out=out)
+    row_sum = out.sum(axis=1, keepdims=True)
+    loss = float(np.mean(np.log(row_sum[:, 0]) + row_max[:, 0] - target)) if batch else 0.0
+    np.multiply(out, (1.0 / (row_sum * max(batch, 1))).astype(out.dtype), out=out)
+    out[rows, label_indices] -= out.dtype.type(1.0 / max(batch, 1))
+    return loss, out
+
+
+def full_softmax_loss(user_emb, item_emb, item_ids, workspace=None):
+    r"""Softmax cross-entropy over the whole catalogue (Covington et al. 2016).
+
+    .. math::
+
+        \ell = \frac{1}{B} \sum_b \Big( \log \sum_{j=1}^{N} e^{u_b \cdot v_j}
+        - u_b \cdot v_{i_b} \Big)
+
+    Parameters
+    ----------
+    user_emb : ndarray, shape (B, d)
+        Embedding of each batch row's user.
+    item_emb : ndarray, shape (N, d)
+        All item embeddings.
+    item_ids : ndarray of int, shape (B,)
+        The positive item of each row.
+    workspace : ndarray, shape (>= B, N), optional
+        Memory for the (B, N) logits, reused across training steps (its dtype must be the
+        result dtype of the embeddings).
+
+    Returns
+    -------
+    loss : float
+    d_user_emb : ndarray, shape (B, d)
+    d_item_emb : ndarray, shape (N, d)
+        Dense: every item is a candidate, so every item gets a gradient; the step costs
+        O(B N d).
+
+    Examples
+    --------
+    >>> user_emb = np.zeros((2, 3)); item_emb = np.ones((4, 3))
+    >>> loss, d_user, d_item = full_softmax_loss(user_emb, item_emb, np.array([0, 3]))
+    >>> round(loss, 6), round(float(np.log(4)), 6), d_user.shape, d_item.shape
+    (1.386294, 1.386294, (2, 3), (4, 3))
+    """
+    if workspace is None:
+        logits = user_emb @ item_emb.T
+    else:
+        logits = np.matmul(user_emb, item_emb.T, out=workspace[:len(user_emb)])
+    loss, grad = softmax_loss_from_logits(logits, item_ids, overwrite=True)
+    # (U^T G)^T is the same product as G^T U, but BLAS runs it faster from this layout.
+    return loss, grad @ item_emb, np.ascontiguousarray((user_emb.T @ grad).T)
+
+
+def _accidental_hits(pos_ids, candidate_ids):
+    return np.asarray(candidate_ids)[None, :] == np.asarray(pos_ids)[:, None]
+
+
+def sampled_logits(user_emb, pos_emb, neg_emb, log_q_pos=None, log_q_neg=None, pos_ids=None,
+                   neg_ids=None, remove_accidental_hits=True):
+    r"""Corrected logits of the positive and K shared sampled negatives, shape (B, 1 + K).
+
+    Column 0 holds the positive, :math:`o_{b0} = u_b \cdot v_{i_b} - \log Q(i_b)`;
+    column :math:`1 + k` the negative :math:`n_k`,
+    :math:`o_{b,1+k} = u_b \cdot v_{n_k} - \log Q(n_k)`, where :math:`Q(j)` is the
+    expected count of item :math:`j` among the K draws (module docstring). A negative equal
+    to the row's positive (``neg_ids[k] == pos_ids[b]``) is set to ``MIN_LOGIT`` when
+    ``remove_accidental_hits`` and both id arrays are given.
+
+    Parameters
+    ----------
+    user_emb, pos_emb : ndarray, shape (B, d)
+    neg_emb : ndarray, shape (K, d)
+        Negatives shared by all rows of the batch.
+    log_q_pos : ndarray, shape (B,), optional
+    log_q_neg : ndarray, shape (K,), optional
+        :math:`\log Q`; omitted means no correction.
+    pos_ids : ndarray of int, shape (B,), optional
+    neg_ids : ndarray of int, shape (K,), optional
+    remove_accidental_hits : bool
+
+    Examples
+    --------
+    >>> u = np.array([[1.0, 0.0]]); pos = np.array([[2.0, 0.0]]); neg = np.eye(2)
+    >>> sampled_logits(u, pos, neg, np.log([0.5]), np.log([0.5, 0.25])).round(4).tolist()
+    [[2.6931, 1.6931, 1.3863]]
+    >>> hit = sampled_logits(u, pos, neg, pos_ids=np.array([7]), neg_ids=np.array([7, 3]))
+    >>> bool(hit[0, 1] == MIN_LOGIT), float(hit[0, 2])
+    (True, 0.0)
+    """
+    batch, num_neg = user_emb.shape[0], neg_emb.shape[0]
+    logits = np.empty((batch, 1 + num_neg), dtype=np.result_type(user_emb, neg_emb))
+    np.einsum("bd,bd->b", user_emb, pos_emb, out=logits[:, 0])
+    np.matmul(user_emb, neg_emb.T, out=logits[:, 1:])
+    if log_q_pos is not None:
+        logits[:, 0] -= log_q_pos
+    if log_q_neg is not None:
+        logits[:, 1:] -= log_q_neg
+    if remove_accidental_hits and pos_ids is not None and neg_ids is not None:
+        logits[:, 1:][_accidental_hits(pos_ids, neg_ids)] = MIN_LOGIT
+    return logits
+
+
+def sampled_softmax_loss(user_emb, pos_emb, neg_emb, log_q_pos=None, log_q_neg=None,
+                         pos_ids=None, neg_ids=None, remove_accidental_hits=True):
+    r"""Sampled softmax with the logQ correction, K shared negatives per batch.
+
+    .. math::
+
+        \ell = \frac{1}{B} \sum_b \Big( \log \Big( e^{o_{b0}} + \sum_{k=1}^{K}
+        e^{o_{b,k}} \Big) - o_{b0} \Big), \qquad o = \text{sampled\_logits}(\dots)
+
+    Cost O(B K d). With every item as a negative exactly once (``Q`` = 1, log Q = 0) and
+    accidental hits removed it equals :func:`full_softmax_loss`. Parameters as for
+    :func:`sampled_logits`.
+
+    Returns
+    -------
+    loss : float
+    d_user_emb, d_pos_emb : ndarray, shape (B, d)
+    d_neg_emb : ndarray, shape (K, d)
+
+    Examples
+    --------
+    >>> rng = np.random.default_rng(0)
+    >>> u, v = rng.normal(size=(3, 4)), rng.normal(size=(6, 4))
+    >>> pos = np.array([0, 2, 5]); everything = np.arange(6)
+    >>> loss = sampled_softmax_loss(u, v[pos], v, pos_ids=pos, neg_ids=everything)[0]
+    >>> bool(np.isclose(loss, full_softmax_loss(u, v, pos)[0]))
+    True
+    """
+    logits = sampled_logits(user_emb, pos_emb, neg_emb, log_q_pos, log_q_neg, pos_ids,
+                            neg_ids, remove_accidental_hits)
+    removed = logits == MIN_LOGIT if logits.dtype == np.float32 else None
+    loss, grad = softmax_loss_from_logits(logits, np.zeros(len(logits), dtype=np.intp),
+                                          overwrite=True)
+    if removed is not None:
+        grad[removed] = 0  # float32's exp floor leaves them ~1e-26; exactly 0 is right
+    g_pos, g_neg = grad[:, :1], grad[:, 1:]
+    return loss, g_pos * pos_emb + g_neg @ neg_emb, g_pos * user_emb, g_neg.T @ user_emb
+
+
+def in_batch_logits(user_emb, item_emb, log_q=None, item_ids=None,
+                    remove_accidental_hits=True):
+    r"""Corrected in-batch logits, shape (B, B), the positives on the diagonal.
+
+    .. math::
+
+        o_{bc} = u_b \cdot v_{i_c} - \log Q(i_c)
+
+    Every row's candidates are the batch's positives; :math:`Q(j)` is the probability of
+    item :math:`j` being in a batch (any constant factor cancels). With ``item_ids`` and
+    ``remove_accidental_hits``, an off-diagonal candidate with the row's own item id (the
+    same item twice in one batch) is set to ``MIN_LOGIT``; diagonal entries never are.
+
+    Parameters
+    ----------
+    user_emb, item_emb : ndarray, shape (B, d)
+    log_q : ndarray, shape (B,), optional
+        :math:`\log Q(i_c)` of each candidate column; omitted means no correction.
+    item_ids : ndarray of int, shape (B,), optional
+    remove_accidental_hits : bool
+
+    Examples
+    --------
+    >>> u = np.eye(2); v = np.array([[1.0, 0.0], [1.0, 0.0]])
+    >>> (in_batch_logits(u, v, item_ids=np.array([4, 4])) == MIN_LOGIT).tolist()
+    [[False, True], [True, False]]
+    """
+    logits = user_emb @ item_emb.T
+    if log_q is not None:
+        logits -= log_q
+    if remove_accidental_hits and item_ids is not None:
+        hits = _accidental_hits(item_ids, item_ids)
+        np.fill_diagonal(hits, False)
+        logits[hits] = MIN_LOGIT
+    return logits
+
+
+def in_batch_softmax_loss(user_emb, item_emb, log_q=None, item_ids=None,
+                          remove_accidental_hits=True):
+    r"""In-batch softmax (two-tower "batch softmax") with the logQ correction.
+
+    .. math::
+
+        \ell = \frac{1}{B} \sum_b \Big( \log \sum_{c=1}^{B} e^{o_{bc}} - o_{bb} \Big),
+        \qquad o = \text{in\_batch\_logits}(\dots)
+
+    Cost O(B^2 d). Parameters as for :func:`in_batch_logits`.
+
+    Returns
+    -------
+    loss : float
+    d_user_emb, d_item_emb : ndarray, shape (B, d)
+
+    Examples
+    --------
+    >>> q = np.array([[1.0, 2, 3], [2, 3, 4]]); c = np.array([[1.0, 1, 1], [1, 1, 0]])
+    >>> round(in_batch_softmax_loss(q, c)[0] * 2, 7)  # TFRS's fixture, a sum over 2 rows
+    4.0667373
+    """
+    logits = in_batch_logits(user_emb, item_emb, log_q, item_ids, remove_accidental_hits)
+    removed = logits == MIN_LOGIT if logits.dtype == np.float32 else None
+    loss, grad = softmax_loss_from_logits(logits, np.arange(len(logits)), overwrite=True)
+    if removed is not None:
+        grad[removed] = 0  # float32's exp floor leaves them ~1e-26; exactly 0 is right
+    return loss, grad @ item_emb, grad.T @ user_emb
+
+
+def _log_sigmoid(x):
+    with np.errstate(under="ignore"):
+        return np.minimum(x, 0) - np.log1p(np.exp(-np.abs(x)))
+
+
+def _sigmoid(x):
+    with np.errstate(under="ignore"):
+        e = np.exp(-np.abs(x))
+    return np.where(x >= 0, 1, e) / (1 + e)
+
+
+def bce_negative_sampling_loss(user_emb, pos_emb, neg_emb, pos_ids=None, neg_ids=None,
+                               remove_accidental_hits=True):
+    r"""Binary cross-entropy with K shared sampled negatives (word2vec's NEG).
+
+    .. math::
+
+        \ell = \frac{1}{B} \sum_b \Big( -\log \sigma(u_b \cdot v_{i_b})
+        - \sum_{k=1}^{K} m_{bk} \log \sigma(-u_b \cdot v_{n_k}) \Big)
+
+    with :math:`m_{bk} = 0` for an accidental hit (``neg_ids[k] == pos_ids[b]``, when both
+    are given and ``remove_accidental_hits``) and 1 otherwise. Stable for any score
+    (:math:`\log\sigma` via ``log1p``). No logQ correction: each term is a separate binary
+    decision, not a softmax over the candidates.
+
+    Returns
+    -------
+    loss : float
+    d_user_emb, d_pos_emb : ndarray, shape (B, d)
+    d_neg_emb : ndarray, shape (K, d)
+
+    Examples
+    --------
+    >>> u = np.array([[1000.0]]); pos = np.array([[1.0]]); neg = np.array([[-1.0], [1.0]])
+    >>> loss = bce_negative_sampling_loss(u, pos, neg)[0]
+    >>> float(loss)
+    1000.0
+    """
+    s_pos = np.einsum("bd,bd->b", user_emb, pos_emb)
+    s_neg = user_emb @ neg_emb.T
+    batch = max(len(s_pos), 1)
+    mask = None
+    if remove_accidental_hits and pos_ids is not None and neg_ids is not None:
+        mask = ~_accidental_hits(pos_ids, neg_ids)
+    neg_terms = _log_sigmoid(-s_neg)
+    if mask is not None:
+        neg_terms = neg_terms * mask
+    loss = float(-(_log_sigmoid(s_pos).sum() + neg_terms.sum()) / batch)
+    g_pos = ((_sigmoid(s_pos) - 1) / batch)[:, None].astype(s_neg.dtype)
+    g_neg = _sigmoid(s_neg) / batch
+    if mask is not None:
+        g_neg *= mask
+    g_neg = g_neg.astype(s_neg.dtype, copy=False)
+    return loss, g_pos * pos_emb + g_neg @ neg_emb, g_pos * user_emb, g_neg.T @ user_emb
