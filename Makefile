@@ -41,7 +41,7 @@ browser:  ## install headless Chromium with apt-get if it is missing (root or su
 	elif sudo -n true 2>/dev/null; then sudo apt-get update -q && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium; \
 	else echo "chromium is missing and apt-get needs root: sudo apt-get install -y chromium" >&2; exit 1; fi
 
-test: $(STAMP) browser  ## run the whole test suite
+test: $(STAMP) browser sandbox  ## run the whole test suite
 	$(BIN)/python -m pytest
 
 bench: $(STAMP)  ## time the losses against PyTorch (where installed)
