@@ -44,8 +44,9 @@ browser:  ## install headless Chromium with apt-get if it is missing (root or su
 test: $(STAMP) browser sandbox  ## run the whole test suite
 	$(BIN)/python -m pytest
 
-bench: $(STAMP)  ## time the losses against PyTorch (where installed)
+bench: $(STAMP)  ## time the losses and the recommender against PyTorch (where installed)
 	$(BIN)/python benchmarks/bench_losses.py
+	$(BIN)/python benchmarks/bench_recsys.py
 
 sandbox:  ## install bubblewrap, the autograder's sandbox (apt-get as root; run before tests)
 	@if command -v bwrap >/dev/null; then echo "sandbox: $$(bwrap --version)"; \
