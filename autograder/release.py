@@ -220,17 +220,22 @@ def build(ids=None, root: str = ROOT) -> list[str]:
 def stale(ids=None, root: str = ROOT) -> list[str]:
     """The generated files of ``root`` that differ from a fresh build (or are missing)."""
     ids = ids or assignments(os.path.join(root, "solutions"))
-    out = []
     with tempfile.TemporaryDirectory(prefix="nbgrader-fresh-") as tmp:
         sol, ex, scratch = (os.path.join(tmp, d) for d in ("solutions", "exercises", "course"))
         generate(ids, os.path.join(root, "solutions"), sol, ex, scratch)
-        for aid in ids:
-            for fresh_dir, kind in ((sol, "solutions"), (ex, "exercises")):
-                fresh = os.path.join(fresh_dir, aid, aid + ".ipynb")
-                committed = os.path.join(root, kind, aid, aid + ".ipynb")
-                if not (os.path.exists(committed)
-                        and filecmp.cmp(fresh, committed, shallow=False)):
-                    out.append(os.path.relpath(committed, root))
+        return differences(ids, sol, ex, root)
+
+
+def differences(ids: list[str], fresh_solutions: str, fresh_exercises: str,
+                root: str = ROOT) -> list[str]:
+    """The committed notebooks of ``root`` that differ from freshly generated ones."""
+    out = []
+    for aid in ids:
+        for fresh_dir, kind in ((fresh_solutions, "solutions"), (fresh_exercises, "exercises")):
+            fresh = os.path.join(fresh_dir, aid, aid + ".ipynb")
+            committed = os.path.join(root, kind, aid, aid + ".ipynb")
+            if not (os.path.exists(committed) and filecmp.cmp(fresh, committed, shallow=False)):
+                out.append(os.path.relpath(committed, root))
     return out
 
 

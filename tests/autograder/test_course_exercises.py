@@ -182,3 +182,39 @@ def test_the_real_checks_work_through_the_sandbox(tmp_path):
     assert status[("good", "test_softmax")][0] == "passed"
     naive = status[("naive", "test_softmax-stability")]
     assert naive[0] == "failed" and "subtract" in naive[1], naive
+
+
+@course_test
+def test_wrong_answer_corpus_loses_only_its_function(tmp_path):
+    """The exercises' wrong-answer corpus, graded end to end by the command: each wrong answer
+    loses the points of the function it breaks and no other; the instructor gets full marks
+    and the released notebook nothing (one class folder for every assignment)."""
+    import nbformat
+
+    from tests.exercises import ex_support
+
+    classes = {aid: ex_support.corpus_class(aid) for aid in ASSIGNMENTS}
+    for aid, students in classes.items():
+        released = nbformat.read(EXERCISES / aid / f"{aid}.ipynb", as_version=4)
+        for student, (answers, _) in students.items():
+            nb = released if answers is None else ex_support.with_answers(released, answers)
+            folder = tmp_path / "submitted" / student / aid
+            folder.mkdir(parents=True, exist_ok=True)
+            nbformat.write(nb, folder / f"{aid}.ipynb")
+    require_isolation()
+    run_grader(tmp_path / "submitted", tmp_path / "out", EXERCISES, "--no-progress",
+               timeout=30, checks="autograder.checks:REGISTRY")
+    scores: dict = {}
+    for row in read_csv(tmp_path / "out" / "grades.csv"):
+        scores.setdefault((row["student_id"], row["assignment"]), {})[row["grade_id"]] = (
+            float(row["score"]), float(row["max_score"]))
+    problems = []
+    for aid, students in classes.items():
+        for student, (answers, failing) in students.items():
+            got = scores[(student, aid)]
+            if answers is None:
+                problems += [f"{aid}/{student}: {g} {v}" for g, v in got.items() if v[0] != 0]
+            else:
+                problems += [f"{aid}/{student}: {p}"
+                             for p in ex_support.unexpected_scores(aid, answers, failing, got)]
+    assert not problems, "\n".join(problems)

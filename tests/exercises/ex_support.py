@@ -3,6 +3,7 @@ load the wrong-answer corpus, and build notebooks with answers replaced."""
 
 from __future__ import annotations
 
+import ast
 import contextlib
 import copy
 import importlib.util
@@ -103,3 +104,50 @@ def with_answers(nb, replacements: dict[str, str]):
         if nbgrader_meta(cell).get("solution") and gid in replacements:
             cell.source = replacements[gid]
     return nb
+
+
+def corpus_class(aid: str) -> dict[str, tuple[dict | None, set[str]]]:
+    """A class that exercises the wrong-answer corpus of ``aid`` in few notebooks.
+
+    student id -> (answer sources by function, grade ids that must score 0). ``instructor``
+    submits the solutions, ``unchanged`` the released notebook (``None`` answers); ``wrongN``
+    submits the solutions with the N-th wrong answer of every function of the corpus.
+    """
+    answers = answer_sources(instructor_notebook(aid))
+    by_function: dict[str, list[dict]] = {}
+    for entry in load_wrong_answers(aid):
+        by_function.setdefault(entry["function"], []).append(entry)
+    students = {"instructor": (answers, set()), "unchanged": (None, set())}
+    for round_ in range(max(map(len, by_function.values()), default=0)):
+        entries = [group[round_] for group in by_function.values() if len(group) > round_]
+        replaced = dict(answers)
+        for entry in entries:
+            replaced[entry["function"]] = entry["source"]
+        students[f"wrong{round_}"] = (replaced, set().union(*(e["fails"] for e in entries)))
+    return students
+
+
+def _names_used(source: str) -> set[str]:
+    return {node.id for node in ast.walk(ast.parse(source)) if isinstance(node, ast.Name)}
+
+
+def unexpected_scores(aid: str, answers: dict, failing: set[str],
+                      scores: dict[str, tuple[float, float]]) -> list[str]:
+    """What differs from "the cells in ``failing`` score 0, every other cell full points".
+
+    ``scores`` is grade id -> (score, max score). The cells of a function whose solution calls
+    a function that is wrong in this notebook are left out: they may fail through the call.
+    """
+    solution = instructor_notebook(aid)
+    reference = answer_sources(solution)
+    cells = {gid: function for gid, function, _ in grade_cells(solution)}
+    broken = {f for f, source in answers.items() if source != reference[f]}
+    out = [f"{gid}: not graded" for gid in cells if gid not in scores]
+    for gid, (score, top) in scores.items():
+        function = cells[gid]
+        if function not in broken and _names_used(reference[function]) & broken:
+            continue
+        expected = 0 if gid in failing else top
+        if score != expected:
+            out.append(f"{gid}: {score}/{top}, expected {expected}")
+    return out
