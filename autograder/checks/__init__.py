@@ -7,6 +7,7 @@ per assignment topic registers its test cells on import.
 """
 
 from . import binary, categorical, information, likelihood, logistic, softmax  # noqa: F401
+from . import gradients, ranking, retrieval  # noqa: F401  (a07-a09)
 from . import capstone, in_batch, sampling  # noqa: F401  (a10-a12)
 from ._core import PUBLIC_SEED, REGISTRY, CheckFailed, TestCell, check
 

@@ -21,6 +21,9 @@ import crossentropy
 from autograder.checks import PUBLIC_SEED, REGISTRY, CheckFailed, check
 from autograder.checks.categorical import double_softmax_floor_reference
 from crossentropy import calibration, jacobian, joint, likelihood, logistic
+from crossentropy import debugging, ranking, serving  # a07-a09
+from crossentropy.recsys import losses as recsys_losses  # a09
+from crossentropy.recsys import metrics as recsys_metrics  # a09
 from autograder.checks import capstone, in_batch, sampling  # a10-a12
 
 import ex_support as s
@@ -33,6 +36,9 @@ def _references():
     for module in (crossentropy, joint, likelihood, logistic, calibration, jacobian):
         for name in module.__all__:
             refs[name] = getattr(module, name)
+    for module in (debugging, ranking, serving, recsys_metrics, recsys_losses):  # a07-a09
+        for name in module.__all__:
+            refs.setdefault(name, getattr(module, name))
     for module in (sampling, in_batch, capstone):  # a10-a12: references next to the checks
         refs.update(module.REFERENCES)
     refs["double_softmax_floor"] = double_softmax_floor_reference
@@ -122,7 +128,10 @@ def _plain(value):
 
 
 def _round_trip(result):
-    """What a result looks like after the grader's .npz transport: fresh plain arrays."""
+    """What a result looks like after the grader's .npz transport: fresh plain arrays
+    (None, a plain value of the wire format, stays None)."""
+    if result is None:
+        return None
     if isinstance(result, tuple):
         return tuple(np.array(np.asarray(r)) for r in result)
     return np.array(np.asarray(result))
