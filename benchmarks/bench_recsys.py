@@ -5,16 +5,20 @@ initial values), on the same minibatches and negatives, with the same row-wise A
 (dense for the item table under the full softmax); PyTorch computes the gradients with
 autograd, NumPy with the fused kernels of ``crossentropy.recsys``. Columns: loss, number of
 items, NumPy s/epoch, PyTorch s/epoch, their ratio (NumPy / PyTorch; below 1 is faster).
+Each row runs with the BLAS / PyTorch thread count of its ``threads`` column (``--threads``,
+default 1 and all cores): on a shared machine one thread is often the faster.
 
 Catalogue sizes above a few thousand items use synthetic logs of ~90k watches; the full
 softmax there is timed on a few steps and scaled to an epoch (marked ``*``), as its cost
 grows with the catalogue while sampled and in-batch steps do not.
 
     python benchmarks/bench_recsys.py           # 3.6k (MovieLens if present), 10k, 30k, 100k
+    python benchmarks/bench_recsys.py --items movielens --losses softmax --threads 2
     python benchmarks/bench_recsys.py --quick   # a smoke run in seconds
 """
 
 import argparse
+import contextlib
 import os
 import time
 
@@ -24,7 +28,8 @@ from crossentropy.recsys import data, losses, protocol
 from crossentropy.recsys.model import Adam, EmbeddingModel, sum_rows
 from crossentropy.recsys.samplers import PopularitySampler
 
-MOVIELENS = "/work/shared/data/movielens-latest-small/ratings.csv"
+MOVIELENS = os.path.join(os.path.dirname(os.path.abspath(__file__)), os.pardir, os.pardir,
+                         "shared", "data", "movielens-latest-small", "ratings.csv")
 LR, WEIGHT_DECAY = 0.005, 0.0
 
 
@@ -145,6 +150,15 @@ def torch_epoch(model, loss, batches, log_freq):
     return time.perf_counter() - start
 
 
+def blas_threads(count):
+    """Limit NumPy's BLAS to ``count`` threads (needs threadpoolctl; else a no-op)."""
+    try:
+        from threadpoolctl import threadpool_limits
+    except ImportError:
+        return contextlib.nullcontext()
+    return threadpool_limits(limits=count, user_api="blas")
+
+
 def load_split(num_items, quick):
     if num_items == "movielens":
         return protocol.prepare(data.load_interactions(MOVIELENS)), "ML"
@@ -162,22 +176,27 @@ def main():
     parser.add_argument("--quick", action="store_true", help="tiny sizes, a smoke run")
     parser.add_argument("--losses", default="softmax,sampled,in-batch")
     parser.add_argument("--items", default=None,
-                        help="comma-separated catalogue sizes (default 3.6k,10k,30k,100k)")
+                        help="comma-separated catalogue sizes or 'movielens' "
+                             "(default movielens or 3600, then 10k,30k,100k)")
     parser.add_argument("--dim", type=int, default=64)
     parser.add_argument("--batch-size", type=int, default=1024)
     parser.add_argument("--negatives", type=int, default=256)
     parser.add_argument("--max-softmax-steps", type=int, default=6,
                         help="full-softmax steps timed beyond 5k items (scaled to an epoch)")
+    parser.add_argument("--threads", default=None,
+                        help="comma-separated thread counts for BLAS and PyTorch "
+                             f"(default 1,{os.cpu_count()})")
     parser.add_argument("--no-torch", action="store_true")
     args = parser.parse_args()
     try:
         import torch
-        torch.set_num_threads(os.cpu_count())
         have_torch = not args.no_torch
     except ImportError:
         have_torch = False
+    threads = sorted({1, os.cpu_count()}) if args.threads is None else [
+        int(t) for t in args.threads.split(",")]
     if args.items:
-        sizes = [int(float(s)) for s in args.items.split(",")]
+        sizes = [s if s == "movielens" else int(float(s)) for s in args.items.split(",")]
     elif args.quick:
         sizes = [500, 2000]
     else:
@@ -185,8 +204,8 @@ def main():
     batch_size = 128 if args.quick else args.batch_size
     print(f"d = {args.dim}, batch {batch_size}, K = {args.negatives} popularity negatives "
           f"(sampled), {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f}")
-    print(f"{'loss':<9} {'data':<6} {'items':>7} {'watches':>8} {'NumPy s/ep':>11} "
-          f"{'torch s/ep':>11} {'ratio':>6}")
+    print(f"{'loss':<9} {'data':<6} {'items':>7} {'watches':>8} {'threads':>7} "
+          f"{'NumPy s/ep':>11} {'torch s/ep':>11} {'ratio':>6}")
     for size in sizes:
         split, source = load_split(size, args.quick)
         num_batches = -(-len(split.train_user_ids) // batch_size)
@@ -196,17 +215,21 @@ def main():
                 steps = min(num_batches, 2 if args.quick else args.max_softmax_steps)
             batches, log_freq = make_batches(split, batch_size, args.negatives, steps, seed=0)
             scale = num_batches / steps
-            model = EmbeddingModel(split.num_users, split.num_items, args.dim, seed=0)
-            numpy_seconds = numpy_epoch(model, loss, batches, log_freq) * scale
-            torch_text, ratio_text = "-", "-"
-            if have_torch:
+            for count in threads:
                 model = EmbeddingModel(split.num_users, split.num_items, args.dim, seed=0)
-                torch_seconds = torch_epoch(model, loss, batches, log_freq) * scale
-                torch_text = f"{torch_seconds:.3f}"
-                ratio_text = f"{numpy_seconds / torch_seconds:.2f}"
-            mark = "*" if steps < num_batches else " "
-            print(f"{loss:<9} {source:<6} {split.num_items:>7} {len(split.train_user_ids):>8} "
-                  f"{numpy_seconds:>10.3f}{mark} {torch_text:>11} {ratio_text:>6}", flush=True)
+                with blas_threads(count):
+                    numpy_seconds = numpy_epoch(model, loss, batches, log_freq) * scale
+                torch_text, ratio_text = "-", "-"
+                if have_torch:
+                    torch.set_num_threads(count)
+                    model = EmbeddingModel(split.num_users, split.num_items, args.dim, seed=0)
+                    torch_seconds = torch_epoch(model, loss, batches, log_freq) * scale
+                    torch_text = f"{torch_seconds:.3f}"
+                    ratio_text = f"{numpy_seconds / torch_seconds:.2f}"
+                mark = "*" if steps < num_batches else " "
+                print(f"{loss:<9} {source:<6} {split.num_items:>7} "
+                      f"{len(split.train_user_ids):>8} {count:>7} {numpy_seconds:>10.3f}{mark} "
+                      f"{torch_text:>11} {ratio_text:>6}", flush=True)
 
 
 if __name__ == "__main__":

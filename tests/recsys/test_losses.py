@@ -210,3 +210,59 @@ def test_float32_floor_keeps_subnormals_out_of_the_gradient():
     tiny = np.finfo(np.float32).tiny
     assert np.all((grad == 0) | (np.abs(grad) >= tiny))
     assert losses.MIN_LOGIT < -1e30
+
+
+def test_sample_weights_scale_each_row_and_keep_the_gradients_right(batch):
+    """Weighted losses: the gradient checks hold, and weight w on a row equals w copies of it."""
+    u, v, ids = batch["user"], batch["items"], batch["pos_ids"]
+    w = np.array([0.5, 2.0, 1.0, 0.0, 1.5])
+    pos, neg = v[ids].copy(), v[batch["neg_ids"]].copy()
+    sampled_args = (batch["log_q_pos"], batch["log_q_neg"], ids, batch["neg_ids"], True)
+    cases = [
+        (lambda: full_softmax_loss(u, v, ids, sample_weight=w), [u, v]),
+        (lambda: sampled_softmax_loss(u, pos, neg, *sampled_args, sample_weight=w),
+         [u, pos, neg]),
+        (lambda: in_batch_softmax_loss(u, pos, batch["log_q_pos"], ids, True,
+                                       sample_weight=w), [u, pos]),
+        (lambda: bce_negative_sampling_loss(u, pos, neg, ids, batch["neg_ids"], True,
+                                            sample_weight=w), [u, pos, neg]),
+    ]
+    for f, arrays in cases:
+        assert_gradients(lambda: f()[0], arrays, f()[1:])
+    # integer weights = repeated rows (the mean is over the B rows, so rescale by B)
+    counts = np.array([1, 2, 0, 3, 1])
+    repeated = np.repeat(np.arange(5), counts)
+    weighted = full_softmax_loss(u, v, ids, sample_weight=counts)[0] * 5
+    plain = full_softmax_loss(u[repeated], v, ids[repeated])[0] * counts.sum()
+    assert weighted == pytest.approx(plain, rel=1e-12)
+
+
+def test_hit_pairs_match_a_dense_comparison():
+    rng = np.random.default_rng(3)
+    row_ids, candidate_ids = rng.integers(0, 6, 40), rng.integers(0, 6, 25)
+    rows, cols = losses._hit_pairs(row_ids, candidate_ids)
+    dense = np.zeros((40, 25), dtype=bool)
+    dense[rows, cols] = True
+    assert np.array_equal(dense, row_ids[:, None] == candidate_ids[None, :])
+    assert len(rows) == dense.sum()  # each pair once
+    rows, cols = losses._hit_pairs(row_ids, row_ids, skip_diagonal=True)
+    dense = row_ids[:, None] == row_ids[None, :]
+    np.fill_diagonal(dense, False)
+    assert sorted(zip(rows.tolist(), cols.tolist())) == sorted(zip(*np.nonzero(dense)))
+
+
+@pytest.mark.parametrize("size", [0.1, 2.0, 30.0])  # bound, look, shift
+def test_full_softmax_float32_paths_agree_with_float64(size):
+    """Small logits skip the max-subtraction (by the norm bound, or by looking), large ones
+    take it; all three agree with the float64 computation."""
+    rng = np.random.default_rng(4)
+    u, v = rng.normal(size=(64, 8)) * size, rng.normal(size=(300, 8)) * size
+    ids = rng.integers(0, 300, 64)
+    exact = full_softmax_loss(u, v, ids)
+    fast = full_softmax_loss(u.astype(np.float32), v.astype(np.float32), ids,
+                             workspace=np.empty((100, 300), np.float32))
+    assert fast[0] == pytest.approx(exact[0], rel=1e-5)
+    for approx, reference in zip(fast[1:], exact[1:]):
+        assert approx.dtype == np.float32
+        np.testing.assert_allclose(approx, reference, rtol=1e-4,
+                                   atol=1e-5 * np.abs(reference).max())

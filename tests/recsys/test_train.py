@@ -111,3 +111,30 @@ def test_config_rejects_unknown_values():
         TrainConfig(sampler="zipf")
     with pytest.raises(ValueError, match="batch_size"):
         TrainConfig(batch_size=0)
+
+
+def test_adam_leaves_undecayed_columns_out_of_the_weight_decay():
+    theta = np.ones((2, 3))
+    adam = Adam({"w": theta}, lr=0.1, weight_decay=0.5, undecayed_columns={"w": 2})
+    adam.next_step()
+    adam.step_rows("w", np.array([0, 1]), np.zeros((2, 3)))
+    np.testing.assert_allclose(theta[:, :2], 0.95)
+    np.testing.assert_allclose(theta[:, 2], 1.0)
+
+
+def test_item_bias_is_not_decayed_unless_asked(split):
+    kwargs = dict(loss="softmax", num_epochs=2, dim=4, batch_size=256, progress=False,
+                  weight_decay=3.0, lr=0.05)
+    free, _ = train(split, **kwargs)
+    decayed, _ = train(split, decay_bias=True, **kwargs)
+    assert np.abs(free.item_bias).mean() > np.abs(decayed.item_bias).mean()
+
+
+def test_blas_thread_limit_gives_the_same_model(split):
+    pytest.importorskip("threadpoolctl")
+    kwargs = dict(loss="sampled", num_epochs=1, dim=4, batch_size=256, progress=False)
+    one, _ = train(split, threads=1, **kwargs)
+    default, _ = train(split, **kwargs)
+    np.testing.assert_allclose(one.item_table, default.item_table, rtol=1e-4, atol=1e-6)
+    with pytest.raises(ValueError, match="threads"):
+        TrainConfig(threads=-1)

@@ -24,22 +24,30 @@ NaN can appear even when every negative is a hit.
 
 import numpy as np
 
+from .model import sum_rows as _sum_rows
+
 __all__ = ["MIN_LOGIT", "softmax_loss_from_logits", "full_softmax_loss", "sampled_logits",
            "sampled_softmax_loss", "in_batch_logits", "in_batch_softmax_loss",
            "bce_negative_sampling_loss"]
 
 MIN_LOGIT = float(np.finfo(np.float32).min) / 100.0
 _FLOAT32_EXP_FLOOR = np.float32(-60.0)
+# Logits within +-_NO_SHIFT_BOUND need no max-subtraction before exp in float32: e^60 times
+# a million candidates stays far below float32's overflow, e^-60 far above its subnormals.
+_NO_SHIFT_BOUND = 60.0
 
 
-def softmax_loss_from_logits(logits, label_indices, overwrite=False):
+def softmax_loss_from_logits(logits, label_indices, overwrite=False, sample_weight=None):
     r"""Mean softmax cross-entropy of rows of logits and its gradient.
 
     .. math::
 
-        \ell = \frac{1}{B} \sum_b \Big( \log \sum_j e^{o_{bj}} - o_{b y_b} \Big), \qquad
-        \frac{\partial \ell}{\partial o_{bj}} = \frac{\mathrm{softmax}(o_b)_j
+        \ell = \frac{1}{B} \sum_b w_b \Big( \log \sum_j e^{o_{bj}} - o_{b y_b} \Big),
+        \qquad \frac{\partial \ell}{\partial o_{bj}} = w_b \frac{\mathrm{softmax}(o_b)_j
         - \mathbb{1}[j = y_b]}{B}
+
+    with :math:`w_b = 1` unless ``sample_weight`` is given (a mean over the ``B`` rows, not
+    over the weights: weights that average 1 keep the loss's scale).
 
     In float32 the shifted logits are floored at -60 before ``exp`` (a relative change of
     at most :math:`C e^{-60} \approx 10^{-26} C` in the partition sum) so that no subnormal
@@ -51,6 +59,8 @@ def softmax_loss_from_logits(logits, label_indices, overwrite=False):
     label_indices : ndarray of int, shape (B,)
     overwrite : bool
         Compute the gradient in the memory of ``logits`` (the training loop's fused path).
+    sample_weight : ndarray, shape (B,), optional
+        Weight of each row.
 
     Returns
     -------
@@ -66,25 +76,72 @@ def softmax_loss_from_logits(logits, label_indices, overwrite=False):
     logits = np.asarray(logits)
     out = logits if overwrite else np.array(logits, dtype=np.result_type(logits, np.float32))
     batch = out.shape[0]
-    rows = np.arange(batch)
-    target = out[rows, label_indices].astype(np.float64)
-    row_max = out.max(axis=1, keepdims=True)
+    scale = _row_scale(batch, sample_weight)
+    row_loss, c = _softmax_factors(out, label_indices, scale)
+    np.multiply(out, c[:, None].astype(out.dtype), out=out)
+    out[np.arange(batch), label_indices] -= scale.astype(out.dtype)
+    return (float(row_loss.sum()) if batch else 0.0), out
+
+
+def _exp_inplace(out, shift, hits=None):
+    """Replace the logits ``out`` (B, C) by ``exp(out - shift)`` in place; return the shift.
+
+    ``shift`` ``"max"`` subtracts each row's maximum (always safe; in float32 the shifted
+    logits are also floored at -60, see :func:`softmax_loss_from_logits`); ``"auto"``
+    skips the subtraction, a pass over ``out``, when every logit lies within
+    +-``_NO_SHIFT_BOUND`` (two cheap reductions tell); a number is a bound on ``|out|``
+    known in advance (skip without looking when it is small enough). ``hits`` (rows, cols)
+    are candidates to drop: their ``exp`` becomes exactly 0 (the row maximum ignores them).
+    Returns the subtracted shift per row (float64, shape (B,)).
+    """
+    batch = out.shape[0]
+    if hits is not None and len(hits[0]):
+        out[hits] = MIN_LOGIT
+    else:
+        hits = None
+    if shift == "auto" and hits is None:
+        small = out.size == 0 or (out.max() <= _NO_SHIFT_BOUND
+                                  and out.min() >= -_NO_SHIFT_BOUND)
+    else:
+        small = not isinstance(shift, str) and shift <= _NO_SHIFT_BOUND and hits is None
+    if small:
+        row_shift = np.zeros(batch)
+    else:
+        row_max = out.max(axis=1, keepdims=True)
+        row_shift = row_max[:, 0].astype(np.float64)
     with np.errstate(under="ignore"):
-        np.subtract(out, row_max, out=out)
-        if out.dtype == np.float32:
-            # Keeps subnormal numbers (which slow the matrix products of the backward pass
-            # some 30-fold) out of the gradient: probabilities below e^-60 of the row's top
-            # one are raised to it, a change far below float32's resolution of the loss.
-            np.maximum(out, _FLOAT32_EXP_FLOOR, out=out)
+        if not small:
+            np.subtract(out, row_max, out=out)
+            if out.dtype == np.float32:
+                # Keeps subnormal numbers (which slow the matrix products of the backward
+                # pass some 30-fold) out of the gradient: probabilities below e^-60 of the
+                # row's top one are raised to it, far below float32's resolution of the loss.
+                np.maximum(out, _FLOAT32_EXP_FLOOR, out=out)
         np.exp(out, out=out)
-    row_sum = out.sum(axis=1, keepdims=True)
-    loss = float(np.mean(np.log(row_sum[:, 0]) + row_max[:, 0] - target)) if batch else 0.0
-    np.multiply(out, (1.0 / (row_sum * max(batch, 1))).astype(out.dtype), out=out)
-    out[rows, label_indices] -= out.dtype.type(1.0 / max(batch, 1))
-    return loss, out
+    if hits is not None:
+        out[hits] = 0
+    return row_shift
 
 
-def full_softmax_loss(user_emb, item_emb, item_ids, workspace=None):
+def _softmax_factors(out, label_indices, scale, shift="max", hits=None):
+    r"""Softmax cross-entropy of logits ``out`` (overwritten), in factored form.
+
+    Leaves :math:`E_{bj} = e^{o_{bj} - m_b}` in ``out`` and returns ``(row_loss, c)`` with
+    ``row_loss[b]`` the row's scaled loss and :math:`c_b = \text{scale}_b / \sum_j E_{bj}`,
+    so that the gradient is :math:`G = \mathrm{diag}(c) E - \mathrm{diag}(\text{scale})
+    Y` (:math:`Y` the one-hot labels). The backward products then use :math:`E` as it is,
+    and :math:`G` is never written: two passes over the (B, C) array (``exp``, the row sums)
+    instead of six. ``shift`` and ``hits`` as for :func:`_exp_inplace`.
+    """
+    rows = np.arange(out.shape[0])
+    target = out[rows, label_indices].astype(np.float64)
+    row_shift = _exp_inplace(out, shift, hits)
+    row_sum = out.sum(axis=1).astype(np.float64)
+    row_loss = (np.log(row_sum) + row_shift - target) * scale
+    return row_loss, scale / row_sum
+
+
+def full_softmax_loss(user_emb, item_emb, item_ids, workspace=None, sample_weight=None):
     r"""Softmax cross-entropy over the whole catalogue (Covington et al. 2016).
 
     .. math::
@@ -103,6 +160,8 @@ def full_softmax_loss(user_emb, item_emb, item_ids, workspace=None):
     workspace : ndarray, shape (>= B, N), optional
         Memory for the (B, N) logits, reused across training steps (its dtype must be the
         result dtype of the embeddings).
+    sample_weight : ndarray, shape (B,), optional
+        Weight of each row's term (:func:`softmax_loss_from_logits`).
 
     Returns
     -------
@@ -119,17 +178,59 @@ def full_softmax_loss(user_emb, item_emb, item_ids, workspace=None):
     >>> round(loss, 6), round(float(np.log(4)), 6), d_user.shape, d_item.shape
     (1.386294, 1.386294, (2, 3), (4, 3))
     """
-    if workspace is None:
-        logits = user_emb @ item_emb.T
-    else:
-        logits = np.matmul(user_emb, item_emb.T, out=workspace[:len(user_emb)])
-    loss, grad = softmax_loss_from_logits(logits, item_ids, overwrite=True)
-    # (U^T G)^T is the same product as G^T U, but BLAS runs it faster from this layout.
-    return loss, grad @ item_emb, np.ascontiguousarray((user_emb.T @ grad).T)
+    batch, num_items = len(user_emb), len(item_emb)
+    dtype = np.result_type(user_emb, item_emb, np.float32)
+    exp_logits = (np.empty((batch, num_items), dtype) if workspace is None
+                  else workspace[:batch])
+    scale = _row_scale(batch, sample_weight)
+    np.matmul(user_emb, item_emb.T, out=exp_logits)
+    # |u . v| <= |u| |v| bounds every logit for O((B + N) d), so most steps skip both the
+    # max-subtraction and the check; the others look at the logits (or shift if need be).
+    bound = _max_norm(user_emb) * _max_norm(item_emb)
+    row_loss, c = _softmax_factors(exp_logits, item_ids, scale,
+                                   bound if bound <= _NO_SHIFT_BOUND else "auto")
+    # G = diag(c) E - diag(scale) Y, so G V and G^T U need only E: the normalisation and
+    # the one-hot move to (B, d) arrays.
+    c = c.astype(dtype)[:, None]
+    d_user = exp_logits @ item_emb
+    d_user *= c
+    d_user -= (scale[:, None] * item_emb[item_ids]).astype(dtype)
+    # (U^T E)^T is the same product as E^T U, but BLAS runs it faster from this layout.
+    d_item = np.ascontiguousarray(((user_emb * c).T @ exp_logits).T)
+    ids, sums = _sum_rows(item_ids, scale[:, None] * user_emb)
+    d_item[ids] -= sums.astype(dtype)
+    return float(row_loss.sum()), d_user, d_item
 
 
-def _accidental_hits(pos_ids, candidate_ids):
-    return np.asarray(candidate_ids)[None, :] == np.asarray(pos_ids)[:, None]
+def _row_scale(batch, sample_weight):
+    scale = np.full(batch, 1.0 / max(batch, 1))
+    if sample_weight is not None:
+        scale *= np.asarray(sample_weight, dtype=np.float64)
+    return scale
+
+
+def _max_norm(rows):
+    if len(rows) == 0:
+        return 0.0
+    return float(np.sqrt(np.einsum("ij,ij->i", rows, rows).max()))
+
+
+def _hit_pairs(row_ids, candidate_ids, skip_diagonal=False):
+    """(rows, cols) where ``candidate_ids[col] == row_ids[row]``, by sorting: O((B + K) log K)
+    plus the number of hits, not the O(B K) of a dense comparison."""
+    row_ids, candidate_ids = np.asarray(row_ids), np.asarray(candidate_ids)
+    order = np.argsort(candidate_ids, kind="stable")
+    sorted_ids = candidate_ids[order]
+    low = np.searchsorted(sorted_ids, row_ids, side="left")
+    counts = np.searchsorted(sorted_ids, row_ids, side="right") - low
+    total = int(counts.sum())
+    rows = np.repeat(np.arange(len(row_ids)), counts)
+    offsets = np.arange(total) - np.repeat(np.cumsum(counts) - counts, counts)
+    cols = order[np.repeat(low, counts) + offsets]
+    if skip_diagonal:
+        keep = rows != cols
+        rows, cols = rows[keep], cols[keep]
+    return rows, cols
 
 
 def sampled_logits(user_emb, pos_emb, neg_emb, log_q_pos=None, log_q_neg=None, pos_ids=None,
@@ -173,12 +274,14 @@ def sampled_logits(user_emb, pos_emb, neg_emb, log_q_pos=None, log_q_neg=None, p
     if log_q_neg is not None:
         logits[:, 1:] -= log_q_neg
     if remove_accidental_hits and pos_ids is not None and neg_ids is not None:
-        logits[:, 1:][_accidental_hits(pos_ids, neg_ids)] = MIN_LOGIT
+        rows, cols = _hit_pairs(pos_ids, neg_ids)
+        logits[rows, cols + 1] = MIN_LOGIT
     return logits
 
 
 def sampled_softmax_loss(user_emb, pos_emb, neg_emb, log_q_pos=None, log_q_neg=None,
-                         pos_ids=None, neg_ids=None, remove_accidental_hits=True):
+                         pos_ids=None, neg_ids=None, remove_accidental_hits=True,
+                         sample_weight=None):
     r"""Sampled softmax with the logQ correction, K shared negatives per batch.
 
     .. math::
@@ -188,7 +291,7 @@ def sampled_softmax_loss(user_emb, pos_emb, neg_emb, log_q_pos=None, log_q_neg=N
 
     Cost O(B K d). With every item as a negative exactly once (``Q`` = 1, log Q = 0) and
     accidental hits removed it equals :func:`full_softmax_loss`. Parameters as for
-    :func:`sampled_logits`.
+    :func:`sampled_logits`; ``sample_weight`` (B,) weights the rows' terms.
 
     Returns
     -------
@@ -205,15 +308,23 @@ def sampled_softmax_loss(user_emb, pos_emb, neg_emb, log_q_pos=None, log_q_neg=N
     >>> bool(np.isclose(loss, full_softmax_loss(u, v, pos)[0]))
     True
     """
-    logits = sampled_logits(user_emb, pos_emb, neg_emb, log_q_pos, log_q_neg, pos_ids,
-                            neg_ids, remove_accidental_hits)
-    removed = logits == MIN_LOGIT if logits.dtype == np.float32 else None
-    loss, grad = softmax_loss_from_logits(logits, np.zeros(len(logits), dtype=np.intp),
-                                          overwrite=True)
-    if removed is not None:
-        grad[removed] = 0  # float32's exp floor leaves them ~1e-26; exactly 0 is right
-    g_pos, g_neg = grad[:, :1], grad[:, 1:]
-    return loss, g_pos * pos_emb + g_neg @ neg_emb, g_pos * user_emb, g_neg.T @ user_emb
+    logits = sampled_logits(user_emb, pos_emb, neg_emb, log_q_pos, log_q_neg)
+    hits = None
+    if remove_accidental_hits and pos_ids is not None and neg_ids is not None:
+        rows, cols = _hit_pairs(pos_ids, neg_ids)
+        hits = (rows, cols + 1)
+    scale = _row_scale(len(logits), sample_weight)
+    row_loss, c = _softmax_factors(logits, np.zeros(len(logits), dtype=np.intp), scale,
+                                   hits=hits)
+    # G = diag(c) E - diag(scale) [1 0 ... 0]: the positive's column and the negatives'
+    dtype = logits.dtype
+    g_pos = (c * logits[:, 0] - scale).astype(dtype)[:, None]
+    c = c.astype(dtype)[:, None]
+    exp_neg = logits[:, 1:]
+    d_user = exp_neg @ neg_emb
+    d_user *= c
+    d_user += g_pos * pos_emb
+    return float(row_loss.sum()), d_user, g_pos * user_emb, exp_neg.T @ (c * user_emb)
 
 
 def in_batch_logits(user_emb, item_emb, log_q=None, item_ids=None,
@@ -247,14 +358,12 @@ def in_batch_logits(user_emb, item_emb, log_q=None, item_ids=None,
     if log_q is not None:
         logits -= log_q
     if remove_accidental_hits and item_ids is not None:
-        hits = _accidental_hits(item_ids, item_ids)
-        np.fill_diagonal(hits, False)
-        logits[hits] = MIN_LOGIT
+        logits[_hit_pairs(item_ids, item_ids, skip_diagonal=True)] = MIN_LOGIT
     return logits
 
 
 def in_batch_softmax_loss(user_emb, item_emb, log_q=None, item_ids=None,
-                          remove_accidental_hits=True):
+                          remove_accidental_hits=True, sample_weight=None):
     r"""In-batch softmax (two-tower "batch softmax") with the logQ correction.
 
     .. math::
@@ -262,7 +371,8 @@ def in_batch_softmax_loss(user_emb, item_emb, log_q=None, item_ids=None,
         \ell = \frac{1}{B} \sum_b \Big( \log \sum_{c=1}^{B} e^{o_{bc}} - o_{bb} \Big),
         \qquad o = \text{in\_batch\_logits}(\dots)
 
-    Cost O(B^2 d). Parameters as for :func:`in_batch_logits`.
+    Cost O(B^2 d). Parameters as for :func:`in_batch_logits`; ``sample_weight`` (B,)
+    weights the rows' terms.
 
     Returns
     -------
@@ -275,12 +385,23 @@ def in_batch_softmax_loss(user_emb, item_emb, log_q=None, item_ids=None,
     >>> round(in_batch_softmax_loss(q, c)[0] * 2, 7)  # TFRS's fixture, a sum over 2 rows
     4.0667373
     """
-    logits = in_batch_logits(user_emb, item_emb, log_q, item_ids, remove_accidental_hits)
-    removed = logits == MIN_LOGIT if logits.dtype == np.float32 else None
-    loss, grad = softmax_loss_from_logits(logits, np.arange(len(logits)), overwrite=True)
-    if removed is not None:
-        grad[removed] = 0  # float32's exp floor leaves them ~1e-26; exactly 0 is right
-    return loss, grad @ item_emb, grad.T @ user_emb
+    logits = in_batch_logits(user_emb, item_emb, log_q)
+    hits = None
+    if remove_accidental_hits and item_ids is not None:
+        hits = _hit_pairs(item_ids, item_ids, skip_diagonal=True)
+    batch = len(logits)
+    scale = _row_scale(batch, sample_weight)
+    row_loss, c = _softmax_factors(logits, np.arange(batch), scale, hits=hits)
+    # G = diag(c) E - diag(scale): the positives are the diagonal
+    dtype = logits.dtype
+    scale_col = scale.astype(dtype)[:, None]
+    c = c.astype(dtype)[:, None]
+    d_user = logits @ item_emb
+    d_user *= c
+    d_user -= scale_col * item_emb
+    d_item = logits.T @ (c * user_emb)
+    d_item -= scale_col * user_emb
+    return float(row_loss.sum()), d_user, d_item
 
 
 def _log_sigmoid(x):
@@ -295,16 +416,17 @@ def _sigmoid(x):
 
 
 def bce_negative_sampling_loss(user_emb, pos_emb, neg_emb, pos_ids=None, neg_ids=None,
-                               remove_accidental_hits=True):
+                               remove_accidental_hits=True, sample_weight=None):
     r"""Binary cross-entropy with K shared sampled negatives (word2vec's NEG).
 
     .. math::
 
-        \ell = \frac{1}{B} \sum_b \Big( -\log \sigma(u_b \cdot v_{i_b})
+        \ell = \frac{1}{B} \sum_b w_b \Big( -\log \sigma(u_b \cdot v_{i_b})
         - \sum_{k=1}^{K} m_{bk} \log \sigma(-u_b \cdot v_{n_k}) \Big)
 
     with :math:`m_{bk} = 0` for an accidental hit (``neg_ids[k] == pos_ids[b]``, when both
-    are given and ``remove_accidental_hits``) and 1 otherwise. Stable for any score
+    are given and ``remove_accidental_hits``) and 1 otherwise, and :math:`w_b` the
+    ``sample_weight`` of row :math:`b` (1 by default). Stable for any score
     (:math:`\log\sigma` via ``log1p``). No logQ correction: each term is a separate binary
     decision, not a softmax over the candidates.
 
@@ -323,17 +445,24 @@ def bce_negative_sampling_loss(user_emb, pos_emb, neg_emb, pos_ids=None, neg_ids
     """
     s_pos = np.einsum("bd,bd->b", user_emb, pos_emb)
     s_neg = user_emb @ neg_emb.T
-    batch = max(len(s_pos), 1)
-    mask = None
+    scale = _row_scale(len(s_pos), sample_weight)
+    # -log sigma(-x) = max(x, 0) + log1p(e) and sigma(x) = (x >= 0 ? 1 : e) / (1 + e) with
+    # e = exp(-|x|): one exp for the loss and the gradient, never an overflow.
+    with np.errstate(under="ignore"):
+        e = np.exp(-np.abs(s_neg))
+        e_pos = np.exp(-np.abs(s_pos))
+    softplus = np.log1p(e)
+    softplus += np.maximum(s_neg, 0)
+    g_neg = np.where(s_neg >= 0, 1, e).astype(s_neg.dtype, copy=False)
+    e += 1
+    g_neg /= e
     if remove_accidental_hits and pos_ids is not None and neg_ids is not None:
-        mask = ~_accidental_hits(pos_ids, neg_ids)
-    neg_terms = _log_sigmoid(-s_neg)
-    if mask is not None:
-        neg_terms = neg_terms * mask
-    loss = float(-(_log_sigmoid(s_pos).sum() + neg_terms.sum()) / batch)
-    g_pos = ((_sigmoid(s_pos) - 1) / batch)[:, None].astype(s_neg.dtype)
-    g_neg = _sigmoid(s_neg) / batch
-    if mask is not None:
-        g_neg *= mask
-    g_neg = g_neg.astype(s_neg.dtype, copy=False)
+        hits = _hit_pairs(pos_ids, neg_ids)
+        softplus[hits] = 0
+        g_neg[hits] = 0
+    pos_terms = np.log1p(e_pos) + np.maximum(-s_pos, 0)  # -log sigma(s_pos)
+    loss = float(((pos_terms + softplus.sum(axis=1, dtype=np.float64)) * scale).sum())
+    sigma_pos = np.where(s_pos >= 0, 1, e_pos) / (1 + e_pos)
+    g_pos = ((sigma_pos - 1) * scale)[:, None].astype(s_neg.dtype)
+    g_neg *= scale[:, None].astype(s_neg.dtype)
     return loss, g_pos * pos_emb + g_neg @ neg_emb, g_pos * user_emb, g_neg.T @ user_emb

@@ -127,7 +127,9 @@ class Adam:
     of 1024 or sum). A row-wise step updates only the rows that got a gradient ("lazy"
     Adam): the moments and the decay of the other rows wait, and :math:`t` is the global
     step, so a step over all rows is exactly the dense one. ``frozen_columns`` are never
-    changed (the model's constant column of ones).
+    changed (the model's constant column of ones); ``undecayed_columns`` get their gradient
+    steps but no weight decay (the item bias: as for biases in general, shrinking it
+    towards 0 only fights the log-popularity it has to learn).
 
     Examples
     --------
@@ -138,11 +140,12 @@ class Adam:
     """
 
     def __init__(self, params, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8, weight_decay=0.0,
-                 frozen_columns=None):
+                 frozen_columns=None, undecayed_columns=None):
         self.params = params
         self.lr, self.beta1, self.beta2, self.eps = lr, beta1, beta2, eps
         self.weight_decay = weight_decay
         self.frozen = frozen_columns or {}
+        self.undecayed = undecayed_columns or {}
         self.m = {name: np.zeros_like(p) for name, p in params.items()}
         self.v = {name: np.zeros_like(p) for name, p in params.items()}
         self.t = 0
@@ -153,7 +156,7 @@ class Adam:
         self._scale = self.lr * np.sqrt(1 - self.beta2 ** self.t) / (1 - self.beta1 ** self.t)
         self._eps = self.eps * np.sqrt(1 - self.beta2 ** self.t)
 
-    def _update(self, theta, m, v, grad, frozen):
+    def _update(self, theta, m, v, grad, frozen, undecayed=None):
         """Update m and v in place; return the new theta's change, in grad's memory."""
         dtype = theta.dtype
         m *= dtype.type(self.beta1)
@@ -166,7 +169,10 @@ class Adam:
         np.divide(m, grad, out=grad)
         grad *= dtype.type(self._scale)
         if self.weight_decay:
-            grad += dtype.type(self.lr * self.weight_decay) * theta
+            decay = dtype.type(self.lr * self.weight_decay) * theta
+            if undecayed is not None:
+                decay[:, undecayed] = 0
+            grad += decay
         if frozen is not None:
             grad[:, frozen] = 0
         return grad
@@ -174,13 +180,15 @@ class Adam:
     def step_dense(self, name, grad):
         """Update the whole table ``name``; ``grad`` (same shape) is overwritten."""
         theta = self.params[name]
-        theta -= self._update(theta, self.m[name], self.v[name], grad, self.frozen.get(name))
+        theta -= self._update(theta, self.m[name], self.v[name], grad, self.frozen.get(name),
+                              self.undecayed.get(name))
 
     def step_rows(self, name, rows, grad):
         """Update rows ``rows`` (unique ids) of ``name`` with ``grad`` of shape (len(rows), d)."""
         theta_all = self.params[name]
         theta, m, v = theta_all[rows], self.m[name][rows], self.v[name][rows]
-        delta = self._update(theta, m, v, np.array(grad, dtype=theta.dtype), self.frozen.get(name))
+        delta = self._update(theta, m, v, np.array(grad, dtype=theta.dtype),
+                             self.frozen.get(name), self.undecayed.get(name))
         self.m[name][rows] = m
         self.v[name][rows] = v
         theta_all[rows] = theta - delta

@@ -12,6 +12,7 @@ Sampled, in-batch and BCE steps touch only the rows in the batch (row-wise Adam)
 cost is O(B (K + B) d), independent of the catalogue size.
 """
 
+import contextlib
 import dataclasses
 import time
 
@@ -22,9 +23,10 @@ from .metrics import metrics_from_ranks
 from .model import Adam, EmbeddingModel, sum_rows
 from .samplers import PopularitySampler, UniformSampler
 
-__all__ = ["TrainConfig", "LOSSES", "train", "evaluate", "exclusion_mask"]
+__all__ = ["TrainConfig", "LOSSES", "train", "evaluate", "exclusion_mask", "blas_threads"]
 
 LOSSES = ("softmax", "sampled", "in-batch", "bce")
+SCHEDULES = ("constant", "cosine", "linear")
 
 
 @dataclasses.dataclass
@@ -49,7 +51,11 @@ class TrainConfig:
     weight_decay: float = 1.0
     init_scale: float = 0.1
     item_bias: bool = True
+    decay_bias: bool = False
     remove_accidental_hits: bool = True
+    user_weight: float = 0.0
+    lr_schedule: str = "constant"
+    threads: int = 0
     seed: int = 0
 
     def __post_init__(self):
@@ -57,9 +63,29 @@ class TrainConfig:
             raise ValueError(f"loss must be one of {LOSSES}, got {self.loss!r}")
         if self.sampler not in ("uniform", "popularity"):
             raise ValueError(f"sampler must be 'uniform' or 'popularity', got {self.sampler!r}")
+        if self.lr_schedule not in SCHEDULES:
+            raise ValueError(f"lr_schedule must be one of {SCHEDULES}, got {self.lr_schedule!r}")
         for name in ("num_negatives", "dim", "num_epochs", "batch_size"):
             if getattr(self, name) < 1:
                 raise ValueError(f"{name} must be at least 1, got {getattr(self, name)}")
+        if self.threads < 0:
+            raise ValueError(f"threads must be 0 (leave BLAS alone) or more, got {self.threads}")
+
+
+def blas_threads(count):
+    """Context limiting NumPy's BLAS to ``count`` threads (0: unchanged).
+
+    Uses ``threadpoolctl`` when it is installed and does nothing otherwise. The products of
+    a training step are small (B x d times d x N), and on a machine whose cores are busy
+    with other work one BLAS thread is often faster than several that wait for each other.
+    """
+    if not count:
+        return contextlib.nullcontext()
+    try:
+        from threadpoolctl import threadpool_limits
+    except ImportError:
+        return contextlib.nullcontext()
+    return threadpool_limits(limits=count, user_api="blas")
 
 
 def _progress(total, enabled, description):
@@ -109,7 +135,8 @@ def train(split, config=None, progress=True, eval_every=0, **overrides):
                            config.init_scale, seed=config.seed)
     frozen = config.dim if config.item_bias else None
     adam = Adam({"user": model.user_table, "item": model.item_table}, lr=config.lr,
-                weight_decay=config.weight_decay, frozen_columns={"user": frozen})
+                weight_decay=config.weight_decay, frozen_columns={"user": frozen},
+                undecayed_columns={} if config.decay_bias else {"item": frozen})
     counts = split.item_counts
     if config.sampler == "popularity":
         sampler = PopularitySampler(counts, config.alpha)
@@ -120,33 +147,52 @@ def train(split, config=None, progress=True, eval_every=0, **overrides):
     num_train, batch_size = len(users_all), config.batch_size
     num_batches = -(-num_train // batch_size)
     step = _STEPS[config.loss]
+    weights = None
+    if config.user_weight:
+        per_user = np.bincount(users_all, minlength=split.num_users).astype(np.float64)
+        weights = per_user[users_all] ** -config.user_weight
+        weights = (weights / weights.mean()).astype(np.float32)
+    total_steps = num_batches * config.num_epochs
     history = []
     model._workspace = None
     bar = _progress(num_batches * config.num_epochs, progress, f"{config.loss}")
-    try:
-        for epoch in range(1, config.num_epochs + 1):
-            start = time.perf_counter()
-            order = rng.permutation(num_train)
-            total = 0.0
-            for b in range(num_batches):
-                rows = order[b * batch_size:(b + 1) * batch_size]
-                adam.next_step()
-                total += step(model, adam, users_all[rows], items_all[rows], config, sampler,
-                              log_freq, rng) * len(rows)
+    with blas_threads(config.threads):
+        try:
+            for epoch in range(1, config.num_epochs + 1):
+                start = time.perf_counter()
+                order = rng.permutation(num_train)
+                total = 0.0
+                for b in range(num_batches):
+                    rows = order[b * batch_size:(b + 1) * batch_size]
+                    adam.lr = config.lr * _lr_factor(config.lr_schedule, adam.t, total_steps)
+                    adam.next_step()
+                    total += step(model, adam, users_all[rows], items_all[rows],
+                                  None if weights is None else weights[rows], config, sampler,
+                                  log_freq, rng) * len(rows)
+                    if bar is not None:
+                        bar.update()
+                entry = {"epoch": epoch, "loss": total / num_train,
+                         "seconds": time.perf_counter() - start}
+                if eval_every and (epoch % eval_every == 0 or epoch == config.num_epochs):
+                    entry.update(evaluate(model, split))
+                history.append(entry)
                 if bar is not None:
-                    bar.update()
-            entry = {"epoch": epoch, "loss": total / num_train,
-                     "seconds": time.perf_counter() - start}
-            if eval_every and (epoch % eval_every == 0 or epoch == config.num_epochs):
-                entry.update(evaluate(model, split))
-            history.append(entry)
+                    bar.set_postfix(loss=f"{entry['loss']:.4f}")
+        finally:
+            model._workspace = None
             if bar is not None:
-                bar.set_postfix(loss=f"{entry['loss']:.4f}")
-    finally:
-        model._workspace = None
-        if bar is not None:
-            bar.close()
+                bar.close()
     return model, history
+
+
+def _lr_factor(schedule, step, total_steps):
+    """Multiplier of the learning rate before step ``step + 1`` of ``total_steps``."""
+    if schedule == "constant":
+        return 1.0
+    progress = step / max(total_steps, 1)
+    if schedule == "linear":
+        return 1.0 - progress
+    return 0.5 * (1.0 + np.cos(np.pi * progress))
 
 
 def _step_users(adam, user_ids, d_users):
@@ -154,24 +200,24 @@ def _step_users(adam, user_ids, d_users):
     adam.step_rows("user", rows, grads)
 
 
-def _step_softmax(model, adam, user_ids, item_ids, config, sampler, log_freq, rng):
+def _step_softmax(model, adam, user_ids, item_ids, weights, config, sampler, log_freq, rng):
     users = model.user_table[user_ids]
     if getattr(model, "_workspace", None) is None or len(model._workspace) < len(users):
         model._workspace = np.empty((len(users), model.num_items), model.item_table.dtype)
     loss, d_users, d_items = losses.full_softmax_loss(users, model.item_table, item_ids,
-                                                      model._workspace)
+                                                      model._workspace, weights)
     _step_users(adam, user_ids, d_users)
     adam.step_dense("item", d_items)
     return loss
 
 
-def _step_sampled(model, adam, user_ids, item_ids, config, sampler, log_freq, rng):
+def _step_sampled(model, adam, user_ids, item_ids, weights, config, sampler, log_freq, rng):
     neg_ids = sampler.sample(config.num_negatives, rng)
     users, pos, neg = model.user_table[user_ids], model.item_table[item_ids], \
         model.item_table[neg_ids]
     if config.loss == "bce":
         loss, d_users, d_pos, d_neg = losses.bce_negative_sampling_loss(
-            users, pos, neg, item_ids, neg_ids, config.remove_accidental_hits)
+            users, pos, neg, item_ids, neg_ids, config.remove_accidental_hits, weights)
     else:
         log_q_pos = log_q_neg = None
         if config.logq:
@@ -182,18 +228,18 @@ def _step_sampled(model, adam, user_ids, item_ids, config, sampler, log_freq, rn
                 np.float32)
         loss, d_users, d_pos, d_neg = losses.sampled_softmax_loss(
             users, pos, neg, log_q_pos, log_q_neg, item_ids, neg_ids,
-            config.remove_accidental_hits)
+            config.remove_accidental_hits, weights)
     _step_users(adam, user_ids, d_users)
     rows, grads = sum_rows(np.concatenate([item_ids, neg_ids]), np.concatenate([d_pos, d_neg]))
     adam.step_rows("item", rows, grads)
     return loss
 
 
-def _step_in_batch(model, adam, user_ids, item_ids, config, sampler, log_freq, rng):
+def _step_in_batch(model, adam, user_ids, item_ids, weights, config, sampler, log_freq, rng):
     users, items = model.user_table[user_ids], model.item_table[item_ids]
     log_q = config.logq * log_freq[item_ids] if config.logq else None
     loss, d_users, d_items = losses.in_batch_softmax_loss(
-        users, items, log_q, item_ids, config.remove_accidental_hits)
+        users, items, log_q, item_ids, config.remove_accidental_hits, weights)
     _step_users(adam, user_ids, d_users)
     rows, grads = sum_rows(item_ids, d_items)
     adam.step_rows("item", rows, grads)
