@@ -9,7 +9,10 @@ import pytest
 
 from crossentropy.recsys.cli import main
 
-MOVIELENS = "/work/shared/data/movielens-latest-small/ratings.csv"
+# Next to the repository, not in it: ../shared/data from the repo root.
+MOVIELENS = os.path.join(os.path.dirname(os.path.abspath(__file__)), os.pardir, os.pardir,
+                         os.pardir, "shared", "data", "movielens-latest-small",
+                         "ratings.csv")
 
 
 def run(*args):
@@ -82,7 +85,8 @@ def test_log_with_too_few_watches_exits_2(tmp_path):
 
 
 @pytest.mark.slow
-@pytest.mark.skipif(not os.path.exists(MOVIELENS), reason="MovieLens latest-small not present")
+@pytest.mark.skipif(not os.path.exists(MOVIELENS),
+                    reason="MovieLens latest-small not present in ../shared/data")
 def test_train_on_movielens_beats_popularity():
     result = run("train", "--ratings", MOVIELENS, "--loss", "sampled", "--epochs", "5",
                  "--json")

@@ -8,7 +8,10 @@ import pytest
 from crossentropy.recsys.data import (DataFormatError, load_interactions, synthetic_watch_log,
                                       write_interactions)
 
-MOVIELENS = "/work/shared/data/movielens-latest-small/ratings.csv"
+# Next to the repository, not in it: ../shared/data from the repo root.
+MOVIELENS = os.path.join(os.path.dirname(os.path.abspath(__file__)), os.pardir, os.pardir,
+                         os.pardir, "shared", "data", "movielens-latest-small",
+                         "ratings.csv")
 
 
 def write(tmp_path, text, name="log.csv"):
@@ -91,7 +94,8 @@ def test_loader_missing_file_raises_file_not_found(tmp_path):
         load_interactions(tmp_path / "nope.csv")
 
 
-@pytest.mark.skipif(not os.path.exists(MOVIELENS), reason="MovieLens latest-small not present")
+@pytest.mark.skipif(not os.path.exists(MOVIELENS),
+                    reason="MovieLens latest-small not present in ../shared/data")
 def test_loader_reads_movielens_as_it_is():
     log = load_interactions(MOVIELENS)
     assert len(log) == 100_836

@@ -266,3 +266,14 @@ def test_full_softmax_float32_paths_agree_with_float64(size):
         assert approx.dtype == np.float32
         np.testing.assert_allclose(approx, reference, rtol=1e-4,
                                    atol=1e-5 * np.abs(reference).max())
+
+
+def test_bce_negative_weight_scales_the_negatives_only(batch):
+    u, v = batch["user"], batch["items"]
+    pos, neg = v[batch["pos_ids"]].copy(), v[batch["neg_ids"]].copy()
+    args = (batch["pos_ids"], batch["neg_ids"], True)
+    f = lambda w: bce_negative_sampling_loss(u, pos, neg, *args, negative_weight=w)  # noqa
+    assert_gradients(lambda: f(0.25)[0], [u, pos, neg], f(0.25)[1:])
+    only_pos = f(0.0)
+    assert np.all(only_pos[3] == 0)
+    assert f(0.25)[0] == pytest.approx(only_pos[0] + 0.25 * (f(1.0)[0] - only_pos[0]))

@@ -416,17 +416,22 @@ def _sigmoid(x):
 
 
 def bce_negative_sampling_loss(user_emb, pos_emb, neg_emb, pos_ids=None, neg_ids=None,
-                               remove_accidental_hits=True, sample_weight=None):
+                               remove_accidental_hits=True, sample_weight=None,
+                               negative_weight=1.0):
     r"""Binary cross-entropy with K shared sampled negatives (word2vec's NEG).
 
     .. math::
 
         \ell = \frac{1}{B} \sum_b w_b \Big( -\log \sigma(u_b \cdot v_{i_b})
-        - \sum_{k=1}^{K} m_{bk} \log \sigma(-u_b \cdot v_{n_k}) \Big)
+        - \lambda \sum_{k=1}^{K} m_{bk} \log \sigma(-u_b \cdot v_{n_k}) \Big)
 
     with :math:`m_{bk} = 0` for an accidental hit (``neg_ids[k] == pos_ids[b]``, when both
-    are given and ``remove_accidental_hits``) and 1 otherwise, and :math:`w_b` the
-    ``sample_weight`` of row :math:`b` (1 by default). Stable for any score
+    are given and ``remove_accidental_hits``) and 1 otherwise, :math:`w_b` the
+    ``sample_weight`` of row :math:`b` (1 by default) and :math:`\lambda` the
+    ``negative_weight`` (word2vec's 1; :math:`1/K`, the negatives' mean, balances them
+    against the positive and trains much faster with hundreds of negatives). Any
+    :math:`\lambda` keeps the optimum's ranking: :math:`\sigma(s_{uj}) = p / (p + \lambda
+    q)` for positive and negative rates :math:`p, q` of the pair, increasing in :math:`p`. Stable for any score
     (:math:`\log\sigma` via ``log1p``). No logQ correction: each term is a separate binary
     decision, not a softmax over the candidates.
 
@@ -461,8 +466,9 @@ def bce_negative_sampling_loss(user_emb, pos_emb, neg_emb, pos_ids=None, neg_ids
         softplus[hits] = 0
         g_neg[hits] = 0
     pos_terms = np.log1p(e_pos) + np.maximum(-s_pos, 0)  # -log sigma(s_pos)
-    loss = float(((pos_terms + softplus.sum(axis=1, dtype=np.float64)) * scale).sum())
+    loss = float(((pos_terms + negative_weight * softplus.sum(axis=1, dtype=np.float64))
+                  * scale).sum())
     sigma_pos = np.where(s_pos >= 0, 1, e_pos) / (1 + e_pos)
     g_pos = ((sigma_pos - 1) * scale)[:, None].astype(s_neg.dtype)
-    g_neg *= scale[:, None].astype(s_neg.dtype)
+    g_neg *= (negative_weight * scale[:, None]).astype(s_neg.dtype)
     return loss, g_pos * pos_emb + g_neg @ neg_emb, g_pos * user_emb, g_neg.T @ user_emb

@@ -26,17 +26,24 @@ from .samplers import PopularitySampler, UniformSampler
 __all__ = ["TrainConfig", "LOSSES", "train", "evaluate", "exclusion_mask", "blas_threads"]
 
 LOSSES = ("softmax", "sampled", "in-batch", "bce")
-SCHEDULES = ("constant", "cosine", "linear")
 
 
 @dataclasses.dataclass
 class TrainConfig:
-    """Hyper-parameters of :func:`train`; the defaults were tuned once on MovieLens.
+    """Hyper-parameters of :func:`train`.
+
+    These are generic defaults; the command line's per-loss values, chosen on MovieLens
+    latest-small, are :data:`.cli.TUNED` (:func:`.cli.default_config` builds them).
 
     ``logq`` is the coefficient of the correction: 1 subtracts log Q (the pinned convention,
     :mod:`.losses`), 0 switches it off, -1 is the flipped sign of TFRS issue #219. It
     applies to ``"sampled"`` and ``"in-batch"``. ``sampler`` is ``"uniform"`` or
     ``"popularity"`` (counts ** ``alpha``) for ``"sampled"`` and ``"bce"``.
+    ``weight_decay`` (decoupled, AdamW) applies to the embeddings and, with ``decay_bias``,
+    to the item bias too (by default the bias is free to learn log-popularity).
+    ``negative_weight`` weighs each sampled negative of ``"bce"`` (``None``: 1 /
+    ``num_negatives``, the negatives' mean; see :func:`.losses.bce_negative_sampling_loss`).
+    ``threads`` limits NumPy's BLAS while training (:func:`blas_threads`; 0 leaves it be).
     """
 
     loss: str = "softmax"
@@ -53,8 +60,7 @@ class TrainConfig:
     item_bias: bool = True
     decay_bias: bool = False
     remove_accidental_hits: bool = True
-    user_weight: float = 0.0
-    lr_schedule: str = "constant"
+    negative_weight: float | None = None
     threads: int = 0
     seed: int = 0
 
@@ -63,8 +69,6 @@ class TrainConfig:
             raise ValueError(f"loss must be one of {LOSSES}, got {self.loss!r}")
         if self.sampler not in ("uniform", "popularity"):
             raise ValueError(f"sampler must be 'uniform' or 'popularity', got {self.sampler!r}")
-        if self.lr_schedule not in SCHEDULES:
-            raise ValueError(f"lr_schedule must be one of {SCHEDULES}, got {self.lr_schedule!r}")
         for name in ("num_negatives", "dim", "num_epochs", "batch_size"):
             if getattr(self, name) < 1:
                 raise ValueError(f"{name} must be at least 1, got {getattr(self, name)}")
@@ -147,12 +151,6 @@ def train(split, config=None, progress=True, eval_every=0, **overrides):
     num_train, batch_size = len(users_all), config.batch_size
     num_batches = -(-num_train // batch_size)
     step = _STEPS[config.loss]
-    weights = None
-    if config.user_weight:
-        per_user = np.bincount(users_all, minlength=split.num_users).astype(np.float64)
-        weights = per_user[users_all] ** -config.user_weight
-        weights = (weights / weights.mean()).astype(np.float32)
-    total_steps = num_batches * config.num_epochs
     history = []
     model._workspace = None
     bar = _progress(num_batches * config.num_epochs, progress, f"{config.loss}")
@@ -164,11 +162,9 @@ def train(split, config=None, progress=True, eval_every=0, **overrides):
                 total = 0.0
                 for b in range(num_batches):
                     rows = order[b * batch_size:(b + 1) * batch_size]
-                    adam.lr = config.lr * _lr_factor(config.lr_schedule, adam.t, total_steps)
                     adam.next_step()
-                    total += step(model, adam, users_all[rows], items_all[rows],
-                                  None if weights is None else weights[rows], config, sampler,
-                                  log_freq, rng) * len(rows)
+                    total += step(model, adam, users_all[rows], items_all[rows], config,
+                                  sampler, log_freq, rng) * len(rows)
                     if bar is not None:
                         bar.update()
                 entry = {"epoch": epoch, "loss": total / num_train,
@@ -185,39 +181,31 @@ def train(split, config=None, progress=True, eval_every=0, **overrides):
     return model, history
 
 
-def _lr_factor(schedule, step, total_steps):
-    """Multiplier of the learning rate before step ``step + 1`` of ``total_steps``."""
-    if schedule == "constant":
-        return 1.0
-    progress = step / max(total_steps, 1)
-    if schedule == "linear":
-        return 1.0 - progress
-    return 0.5 * (1.0 + np.cos(np.pi * progress))
-
-
 def _step_users(adam, user_ids, d_users):
     rows, grads = sum_rows(user_ids, d_users)
     adam.step_rows("user", rows, grads)
 
 
-def _step_softmax(model, adam, user_ids, item_ids, weights, config, sampler, log_freq, rng):
+def _step_softmax(model, adam, user_ids, item_ids, config, sampler, log_freq, rng):
     users = model.user_table[user_ids]
     if getattr(model, "_workspace", None) is None or len(model._workspace) < len(users):
         model._workspace = np.empty((len(users), model.num_items), model.item_table.dtype)
     loss, d_users, d_items = losses.full_softmax_loss(users, model.item_table, item_ids,
-                                                      model._workspace, weights)
+                                                      model._workspace)
     _step_users(adam, user_ids, d_users)
     adam.step_dense("item", d_items)
     return loss
 
 
-def _step_sampled(model, adam, user_ids, item_ids, weights, config, sampler, log_freq, rng):
+def _step_sampled(model, adam, user_ids, item_ids, config, sampler, log_freq, rng):
     neg_ids = sampler.sample(config.num_negatives, rng)
     users, pos, neg = model.user_table[user_ids], model.item_table[item_ids], \
         model.item_table[neg_ids]
     if config.loss == "bce":
         loss, d_users, d_pos, d_neg = losses.bce_negative_sampling_loss(
-            users, pos, neg, item_ids, neg_ids, config.remove_accidental_hits, weights)
+            users, pos, neg, item_ids, neg_ids, config.remove_accidental_hits,
+            negative_weight=(1.0 / config.num_negatives if config.negative_weight is None
+                             else config.negative_weight))
     else:
         log_q_pos = log_q_neg = None
         if config.logq:
@@ -228,18 +216,18 @@ def _step_sampled(model, adam, user_ids, item_ids, weights, config, sampler, log
                 np.float32)
         loss, d_users, d_pos, d_neg = losses.sampled_softmax_loss(
             users, pos, neg, log_q_pos, log_q_neg, item_ids, neg_ids,
-            config.remove_accidental_hits, weights)
+            config.remove_accidental_hits)
     _step_users(adam, user_ids, d_users)
     rows, grads = sum_rows(np.concatenate([item_ids, neg_ids]), np.concatenate([d_pos, d_neg]))
     adam.step_rows("item", rows, grads)
     return loss
 
 
-def _step_in_batch(model, adam, user_ids, item_ids, weights, config, sampler, log_freq, rng):
+def _step_in_batch(model, adam, user_ids, item_ids, config, sampler, log_freq, rng):
     users, items = model.user_table[user_ids], model.item_table[item_ids]
     log_q = config.logq * log_freq[item_ids] if config.logq else None
     loss, d_users, d_items = losses.in_batch_softmax_loss(
-        users, items, log_q, item_ids, config.remove_accidental_hits, weights)
+        users, items, log_q, item_ids, config.remove_accidental_hits)
     _step_users(adam, user_ids, d_users)
     rows, grads = sum_rows(item_ids, d_items)
     adam.step_rows("item", rows, grads)
