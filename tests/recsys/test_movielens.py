@@ -2,9 +2,16 @@
 
 The data set is not part of the repository; it lives next to it, in
 ``../shared/data/movielens-latest-small`` from the repository root, and the test is skipped
-when it is absent. It trains the default in-batch model (the cheaper of the losses whose
-defaults beat EASE; ~30 s on two shared cores) through the command line's own entry point
-and compares it with EASE (Steck 2019) evaluated the same way in the same run.
+when it is absent. It trains the default in-batch model (the loss whose defaults beat EASE;
+~40 s on two shared cores) through the command line's own entry point and compares it with
+EASE (Steck 2019, l2 = 200) evaluated the same way in the same run.
+
+Measured when written (seed 0, the default): in-batch recall@10 0.0951, NDCG@10 0.0448;
+EASE 0.0885, 0.0410; popularity 0.0443, 0.0211. The margin is 4 of 610 users, and the
+result is seed-dependent: seeds 1 and 2 of the same defaults give recall@10 0.082 and
+0.080 (on the validation split the defaults and EASE tie, 0.082 each). A change to the
+training arithmetic can therefore move this test; it checks the shipped defaults, not a
+claim that the model is better than EASE in expectation.
 """
 
 import json

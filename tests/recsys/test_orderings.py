@@ -14,7 +14,8 @@ from crossentropy.recsys.data import synthetic_watch_log
 from crossentropy.recsys.protocol import prepare
 from crossentropy.recsys.train import evaluate, train
 
-COMMON = dict(dim=16, batch_size=512, num_epochs=10, lr=0.01, weight_decay=0.0, seed=0)
+COMMON = dict(dim=16, batch_size=512, num_epochs=10, lr=0.01, weight_decay=0.0, seed=0,
+              threads=1)
 MODES = {
     "full": dict(loss="softmax"),
     "uniform": dict(loss="sampled", sampler="uniform", num_negatives=64),

@@ -88,29 +88,28 @@ def _exp_inplace(out, shift, hits=None):
 
     ``shift`` ``"max"`` subtracts each row's maximum (always safe; in float32 the shifted
     logits are also floored at -60, see :func:`softmax_loss_from_logits`); ``"auto"``
-    skips the subtraction, a pass over ``out``, when every logit lies within
-    +-``_NO_SHIFT_BOUND`` (two cheap reductions tell); a number is a bound on ``|out|``
-    known in advance (skip without looking when it is small enough). ``hits`` (rows, cols)
-    are candidates to drop: their ``exp`` becomes exactly 0 (the row maximum ignores them).
-    Returns the subtracted shift per row (float64, shape (B,)).
+    skips the subtraction and the floor, two passes over ``out``, when every logit lies
+    within +-``_NO_SHIFT_BOUND`` (two cheap reductions tell); a number is a bound on
+    ``|out|`` known in advance (skip without looking when it is small enough). ``hits``
+    (rows, cols) are candidates to drop: their ``exp`` becomes exactly 0 (and the row
+    maximum ignores them). Returns the subtracted shift per row (float64, shape (B,)).
     """
     batch = out.shape[0]
-    if hits is not None and len(hits[0]):
-        out[hits] = MIN_LOGIT
-    else:
+    if hits is not None and not len(hits[0]):
         hits = None
-    if shift == "auto" and hits is None:
+    if shift == "auto":
         small = out.size == 0 or (out.max() <= _NO_SHIFT_BOUND
                                   and out.min() >= -_NO_SHIFT_BOUND)
     else:
-        small = not isinstance(shift, str) and shift <= _NO_SHIFT_BOUND and hits is None
-    if small:
-        row_shift = np.zeros(batch)
-    else:
-        row_max = out.max(axis=1, keepdims=True)
-        row_shift = row_max[:, 0].astype(np.float64)
+        small = not isinstance(shift, str) and shift <= _NO_SHIFT_BOUND
     with np.errstate(under="ignore"):
-        if not small:
+        if small:
+            row_shift = np.zeros(batch)
+        else:
+            if hits is not None:
+                out[hits] = MIN_LOGIT
+            row_max = out.max(axis=1, keepdims=True)
+            row_shift = row_max[:, 0].astype(np.float64)
             np.subtract(out, row_max, out=out)
             if out.dtype == np.float32:
                 # Keeps subnormal numbers (which slow the matrix products of the backward
@@ -202,6 +201,22 @@ def full_softmax_loss(user_emb, item_emb, item_ids, workspace=None, sample_weigh
     return float(row_loss.sum()), d_user, d_item
 
 
+def _with_log_q(user_emb, candidate_emb, log_q):
+    """``(U', C'^T)`` with ``U' = [U, 1]`` and ``C' = [C, -log Q]``: ``U' C'^T = U C^T - log Q``.
+
+    Folding the correction into the matrix product saves a pass over the (B, K) logits.
+    """
+    dtype = np.result_type(user_emb, candidate_emb, np.float32)
+    dim = user_emb.shape[1]
+    users = np.empty((len(user_emb), dim + 1), dtype)
+    users[:, :dim] = user_emb
+    users[:, dim] = 1
+    candidates = np.empty((len(candidate_emb), dim + 1), dtype)
+    candidates[:, :dim] = candidate_emb
+    candidates[:, dim] = -np.asarray(log_q)
+    return users, candidates.T
+
+
 def _row_scale(batch, sample_weight):
     scale = np.full(batch, 1.0 / max(batch, 1))
     if sample_weight is not None:
@@ -268,11 +283,12 @@ def sampled_logits(user_emb, pos_emb, neg_emb, log_q_pos=None, log_q_neg=None, p
     batch, num_neg = user_emb.shape[0], neg_emb.shape[0]
     logits = np.empty((batch, 1 + num_neg), dtype=np.result_type(user_emb, neg_emb))
     np.einsum("bd,bd->b", user_emb, pos_emb, out=logits[:, 0])
-    np.matmul(user_emb, neg_emb.T, out=logits[:, 1:])
+    if log_q_neg is None:
+        np.matmul(user_emb, neg_emb.T, out=logits[:, 1:])
+    else:  # the correction rides along in the product, as one more column
+        np.matmul(*_with_log_q(user_emb, neg_emb, log_q_neg), out=logits[:, 1:])
     if log_q_pos is not None:
         logits[:, 0] -= log_q_pos
-    if log_q_neg is not None:
-        logits[:, 1:] -= log_q_neg
     if remove_accidental_hits and pos_ids is not None and neg_ids is not None:
         rows, cols = _hit_pairs(pos_ids, neg_ids)
         logits[rows, cols + 1] = MIN_LOGIT
@@ -315,7 +331,7 @@ def sampled_softmax_loss(user_emb, pos_emb, neg_emb, log_q_pos=None, log_q_neg=N
         hits = (rows, cols + 1)
     scale = _row_scale(len(logits), sample_weight)
     row_loss, c = _softmax_factors(logits, np.zeros(len(logits), dtype=np.intp), scale,
-                                   hits=hits)
+                                   "auto", hits)
     # G = diag(c) E - diag(scale) [1 0 ... 0]: the positive's column and the negatives'
     dtype = logits.dtype
     g_pos = (c * logits[:, 0] - scale).astype(dtype)[:, None]
@@ -354,9 +370,10 @@ def in_batch_logits(user_emb, item_emb, log_q=None, item_ids=None,
     >>> (in_batch_logits(u, v, item_ids=np.array([4, 4])) == MIN_LOGIT).tolist()
     [[False, True], [True, False]]
     """
-    logits = user_emb @ item_emb.T
-    if log_q is not None:
-        logits -= log_q
+    if log_q is None:
+        logits = user_emb @ item_emb.T
+    else:  # the correction rides along in the product, as one more column
+        logits = np.matmul(*_with_log_q(user_emb, item_emb, log_q))
     if remove_accidental_hits and item_ids is not None:
         logits[_hit_pairs(item_ids, item_ids, skip_diagonal=True)] = MIN_LOGIT
     return logits
@@ -391,7 +408,7 @@ def in_batch_softmax_loss(user_emb, item_emb, log_q=None, item_ids=None,
         hits = _hit_pairs(item_ids, item_ids, skip_diagonal=True)
     batch = len(logits)
     scale = _row_scale(batch, sample_weight)
-    row_loss, c = _softmax_factors(logits, np.arange(batch), scale, hits=hits)
+    row_loss, c = _softmax_factors(logits, np.arange(batch), scale, "auto", hits)
     # G = diag(c) E - diag(scale): the positives are the diagonal
     dtype = logits.dtype
     scale_col = scale.astype(dtype)[:, None]
