@@ -169,8 +169,8 @@ def softmax_cross_entropy(logits, targets, weight=None, ignore_index=-100, reduc
     reduction : {"mean", "sum", "none"}, optional
         "none" returns the per-sample losses, shape ``logits.shape[:-1]``.
     label_smoothing : float in [0, 1], optional
-        Mix the targets with the uniform distribution: :math:`(1 - arepsilon) y +
-        arepsilon / C`.
+        Mix the targets with the uniform distribution: :math:`(1 - \varepsilon) y +
+        \varepsilon / C`.
 
     Returns
     -------
@@ -188,22 +188,21 @@ def softmax_cross_entropy(logits, targets, weight=None, ignore_index=-100, reduc
     Notes
     -----
     With :math:`\log p_{n,c} = z_{n,c} - \operatorname{logsumexp}(z_n)`, class index targets
-    :math:`y_n` and :math:`m_n = [y_n 
-e 	ext{ignore\_index}]`:
+    :math:`y_n` and :math:`m_n = [y_n \ne \text{ignore\_index}]`:
 
     .. math::
 
-        \ell_n = m_n \Big[ (1 - arepsilon)\, w_{y_n} (-\log p_{n,y_n})
-                 + rac{arepsilon}{C} \sum_c w_c (-\log p_{n,c}) \Big],
-        \qquad 	ext{mean} = rac{\sum_n \ell_n}{\sum_n m_n w_{y_n}}
+        \ell_n = m_n \Big[ (1 - \varepsilon)\, w_{y_n} (-\log p_{n,y_n})
+                 + \frac{\varepsilon}{C} \sum_c w_c (-\log p_{n,c}) \Big],
+        \qquad \text{mean} = \frac{\sum_n \ell_n}{\sum_n m_n w_{y_n}}
 
     so the mean of a weighted loss is a weighted mean, not the mean of the :math:`\ell_n`
     (pytorch/pytorch#25571). With probability targets :math:`t_n`,
 
     .. math::
 
-        \ell_n = -\sum_c w_c ig((1 - arepsilon) t_{n,c} + arepsilon / Cig)
-                 \log p_{n,c}, \qquad 	ext{mean} = rac{1}{N} \sum_n \ell_n
+        \ell_n = -\sum_c w_c \big((1 - \varepsilon) t_{n,c} + \varepsilon / C\big)
+                 \log p_{n,c}, \qquad \text{mean} = \frac{1}{N} \sum_n \ell_n
 
     with :math:`N` the number of samples. Without ``weight``, :math:`w = 1`.
 
@@ -257,11 +256,11 @@ def softmax_cross_entropy_value_and_grad(logits, targets, weight=None, ignore_in
 
     .. math::
 
-        rac{\partial L}{\partial z_n} = rac{m_n}{D}\Big[(1 - arepsilon)\, w_{y_n}
-        (p_n - e_{y_n}) + rac{arepsilon}{C} (W p_n - w)\Big]
+        \frac{\partial L}{\partial z_n} = \frac{m_n}{D}\Big[(1 - \varepsilon)\, w_{y_n}
+        (p_n - e_{y_n}) + \frac{\varepsilon}{C} (W p_n - w)\Big]
 
-    for index targets, and :math:`rac{1}{D}ig(p_n \sum_c v_{n,c} - v_nig)` with
-    :math:`v_{n,c} = w_c((1 - arepsilon) t_{n,c} + arepsilon / C)` for probability
+    for index targets, and :math:`\frac{1}{D}\big(p_n \sum_c v_{n,c} - v_n\big)` with
+    :math:`v_{n,c} = w_c((1 - \varepsilon) t_{n,c} + \varepsilon / C)` for probability
     targets. The softmax is computed once, block by block, written straight into the
     gradient and scaled in place. When nothing counts (empty batch, every target ignored) the
     "mean" loss is NaN and the gradient is 0, as in PyTorch.
@@ -288,8 +287,8 @@ def softmax_cross_entropy_grad(logits, targets, weight=None, ignore_index=-100,
     -----
     .. math::
 
-        rac{\partial\, \ell}{\partial z_{n}} = \operatorname{softmax}(z_n) - e_{y_n}
-        \quad 	ext{(no weight, no smoothing, "sum")}
+        \frac{\partial\, \ell}{\partial z_{n}} = \operatorname{softmax}(z_n) - e_{y_n}
+        \quad \text{(no weight, no smoothing, "sum")}
 
     Examples
     --------

@@ -68,7 +68,7 @@ def numerical_gradient(f, x, h=None):
 
 
 def check_gradient(f, grad, x, rtol=1e-6, atol=1e-8, h=None):
-    """Assert that ``grad(x)`` matches the central-difference gradient of ``f`` at ``x``.
+    r"""Assert that ``grad(x)`` matches the central-difference gradient of ``f`` at ``x``.
 
     Parameters
     ----------
@@ -88,6 +88,15 @@ def check_gradient(f, grad, x, rtol=1e-6, atol=1e-8, h=None):
     ------
     AssertionError
         If the shapes differ or the gradients disagree; the message gives the worst entry.
+
+    Notes
+    -----
+    Passes when, entry by entry,
+
+    .. math::
+
+        \Big| g_i(x) - \frac{f(x + h e_i) - f(x - h e_i)}{2h} \Big|
+        \le \text{atol} + \text{rtol} \, \Big| \frac{f(x + h e_i) - f(x - h e_i)}{2h} \Big|
 
     Examples
     --------
@@ -116,10 +125,11 @@ def check_gradient(f, grad, x, rtol=1e-6, atol=1e-8, h=None):
 
 
 def assert_distribution(p, axis=-1):
-    """Assert that ``p`` holds probability distributions along ``axis``.
+    r"""Assert that ``p`` holds probability distributions along ``axis``.
 
-    Non-negative entries that sum to 1 within sqrt(eps) of the dtype; raises AssertionError
-    with the reason otherwise.
+    Passes when :math:`p_i \ge 0` and :math:`|\sum_i p_i - 1| \le \sqrt{\epsilon}`, with
+    :math:`\epsilon` the machine epsilon of the dtype; raises AssertionError with the reason
+    otherwise.
 
     Examples
     --------
