@@ -20,6 +20,17 @@ KS = (10, 20)
 
 
 def build_parser():
+    """The ``argparse`` parser of the command line, with its ``train`` and ``synth`` commands.
+
+    Options of ``train`` left out are ``None`` where the per-loss :data:`TUNED` value
+    applies (:func:`default_config` fills them in).
+
+    Examples
+    --------
+    >>> args = build_parser().parse_args(["train", "--ratings", "ratings.csv", "--loss", "bce"])
+    >>> args.command, args.loss, args.dim, args.threads, args.min_count
+    ('train', 'bce', None, 1, 5)
+    """
     defaults = TrainConfig()
     parser = argparse.ArgumentParser(
         prog="python -m crossentropy.recsys",
@@ -157,7 +168,26 @@ def _train(args, out):
 
 
 def main(argv=None, out=None):
-    """Run the command line; returns the exit status (0, or 2 for a bad file or value)."""
+    """Run the command line; returns the exit status (0, or 2 for a bad file or value).
+
+    Parameters
+    ----------
+    argv : list of str, optional
+        The arguments (default: ``sys.argv[1:]``).
+    out : file, optional
+        Where the report goes (default: standard output); errors go to standard error.
+
+    Examples
+    --------
+    >>> import pathlib, tempfile
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "synth.csv"
+    >>> main(["synth", "--users", "3", "--items", "20", "--watches", "4", "--out", str(path)])
+    ... # doctest: +ELLIPSIS
+    wrote 12 watches (3 users, 20 items) to ...synth.csv
+    0
+    >>> main(["train", "--ratings", str(path.with_name("missing.csv"))])  # message on stderr
+    2
+    """
     out = out or sys.stdout
     args = build_parser().parse_args(argv)
     try:

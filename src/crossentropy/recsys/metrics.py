@@ -71,7 +71,32 @@ def heldout_ranks(scores, item_ids, exclude=None):
 
 
 def metrics_from_ranks(ranks, k):
-    """``(recall@k, ndcg@k)`` per user from 0-based ranks (see :func:`recall_at_k`)."""
+    r"""``(recall@k, ndcg@k)`` per user from 0-based ranks (see :func:`recall_at_k`).
+
+    Parameters
+    ----------
+    ranks : array_like of int
+        0-based rank :math:`r_u` of each user's held-out item (:func:`heldout_ranks`).
+    k : int
+
+    Returns
+    -------
+    recall, ndcg : ndarray of float64, shape of ``ranks``
+        The per-user values; their means are recall@K and NDCG@K.
+
+    Notes
+    -----
+    .. math::
+
+        \mathrm{recall}_u = \mathbb{1}[r_u < K], \qquad
+        \mathrm{ndcg}_u = \frac{\mathbb{1}[r_u < K]}{\log_2(r_u + 2)}
+
+    Examples
+    --------
+    >>> recall, ndcg = metrics_from_ranks(np.array([0, 3, 12]), k=10)
+    >>> recall.tolist(), ndcg.round(4).tolist()  # 1 / log2(5) = 0.4307
+    ([1.0, 1.0, 0.0], [1.0, 0.4307, 0.0])
+    """
     ranks = np.asarray(ranks)
     hit = ranks < k
     return hit.astype(np.float64), np.where(hit, 1.0 / np.log2(ranks + 2.0), 0.0)

@@ -85,7 +85,7 @@ class EmbeddingModel:
 
 
 def sum_rows(ids, rows):
-    """Sum the rows of ``rows`` that share an id: a sort-based, fast ``np.add.at``.
+    r"""Sum the rows of ``rows`` that share an id: a sort-based, fast ``np.add.at``.
 
     Parameters
     ----------
@@ -96,6 +96,18 @@ def sum_rows(ids, rows):
     -------
     unique_ids : ndarray, shape (m,), sorted
     sums : ndarray, shape (m, d)
+
+    Notes
+    -----
+    For each distinct id :math:`a` among the ``ids`` :math:`i_1, \dots, i_n`,
+
+    .. math::
+
+        S_a = \sum_{r \,:\, i_r = a} x_r,
+
+    with :math:`x_r` row :math:`r` of ``rows``. A stable sort groups equal ids and
+    ``np.add.reduceat`` sums each group. The trainer uses it to merge the gradients of a
+    table row that occurs several times in a batch before a row-wise Adam step.
 
     Examples
     --------

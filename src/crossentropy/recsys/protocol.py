@@ -20,7 +20,7 @@ __all__ = ["Split", "filter_min_count", "leave_last_out", "prepare"]
 
 
 def filter_min_count(log, min_count=5):
-    """Drop items, then users, with fewer than ``min_count`` watches (one pass each).
+    r"""Drop items, then users, with fewer than ``min_count`` watches (one pass each).
 
     Parameters
     ----------
@@ -32,6 +32,23 @@ def filter_min_count(log, min_count=5):
     Interactions
         The kept rows, in their original order. Users are counted *after* the item pass,
         and item counts are not re-checked after the user pass.
+
+    Notes
+    -----
+    With rows :math:`r = (u_r, i_r)` and :math:`m` = ``min_count``, the item pass keeps
+
+    .. math::
+
+        R' = \{ r : c_{i_r} \ge m \}, \qquad c_j = \#\{ r : i_r = j \},
+
+    and the user pass keeps
+
+    .. math::
+
+        R'' = \{ r \in R' : n_{u_r} \ge m \}, \qquad n_u = \#\{ r \in R' : u_r = u \}.
+
+    Every row counts, repeated (user, item) pairs included. An item in :math:`R''` can have
+    fewer than :math:`m` watches left (its users may have been dropped).
 
     Examples
     --------
@@ -50,7 +67,7 @@ def filter_min_count(log, min_count=5):
 
 
 def leave_last_out(log):
-    """Index of every user's last watch: latest timestamp, ties to the later row.
+    r"""Index of every user's last watch: latest timestamp, ties to the later row.
 
     Parameters
     ----------
@@ -60,6 +77,18 @@ def leave_last_out(log):
     -------
     ndarray of bool, shape (len(log),)
         True for the one held-out row of each user.
+
+    Notes
+    -----
+    The held-out row of user :math:`u` is the largest of the user's rows in the order of
+    (timestamp, row index):
+
+    .. math::
+
+        r^*_u = \arg\max_{r \,:\, u_r = u} \; (t_r, r)
+        \quad \text{(lexicographically)},
+
+    i.e. the latest timestamp :math:`t_r` and, among equal timestamps, the row written last.
 
     Examples
     --------
@@ -116,7 +145,7 @@ class Split:
 
 
 def prepare(log, min_count=5):
-    """Apply the whole protocol to a raw log: filter, hold out the last watch, remap ids.
+    r"""Apply the whole protocol to a raw log: filter, hold out the last watch, remap ids.
 
     Parameters
     ----------
@@ -132,6 +161,20 @@ def prepare(log, min_count=5):
     ------
     ValueError
         if nothing survives the filter.
+
+    Notes
+    -----
+    After :func:`filter_min_count` and :func:`leave_last_out`, ids are remapped in sorted
+    order: a kept user (item) label :math:`a` among the sorted distinct labels
+    :math:`A` becomes
+
+    .. math::
+
+        \tilde a = \#\{ a' \in A : a' < a \} \in \{0, \dots, |A| - 1\},
+
+    so ``user_labels[u]`` is the original id of user ``u``. The training watches are the
+    kept rows without the held-out ones, and ``test_item_ids[u]`` is the remapped item of
+    user ``u``'s held-out row; every user keeps at least ``min_count`` - 1 training watches.
 
     Examples
     --------

@@ -82,6 +82,17 @@ def blas_threads(count):
     Uses ``threadpoolctl`` when it is installed and does nothing otherwise. The products of
     a training step are small (B x d times d x N), and on a machine whose cores are busy
     with other work one BLAS thread is often faster than several that wait for each other.
+    The previous limits are restored when the ``with`` block ends.
+
+    Examples
+    --------
+    >>> with blas_threads(1):
+    ...     product = np.ones((2, 3)) @ np.ones((3, 2))
+    >>> product.tolist()
+    [[3.0, 3.0], [3.0, 3.0]]
+    >>> import contextlib
+    >>> isinstance(blas_threads(0), contextlib.nullcontext)
+    True
     """
     if not count:
         return contextlib.nullcontext()
@@ -103,7 +114,7 @@ def _progress(total, enabled, description):
 
 
 def train(split, config=None, progress=True, eval_every=0, **overrides):
-    """Train an :class:`~.model.EmbeddingModel` on ``split``'s training watches.
+    r"""Train an :class:`~.model.EmbeddingModel` on ``split``'s training watches.
 
     Parameters
     ----------
@@ -122,6 +133,40 @@ def train(split, config=None, progress=True, eval_every=0, **overrides):
     history : list of dict
         One entry per epoch: ``epoch``, ``loss`` (mean training loss), ``seconds``, and the
         test metrics when evaluated.
+
+    Notes
+    -----
+    With scores :math:`s_{uj} = p_u \cdot q_j + b_j` (:class:`~.model.EmbeddingModel`),
+    each step takes a minibatch :math:`\mathcal{B}` of training watches :math:`(u, i)` and
+    the gradient :math:`g` of its mean loss
+
+    .. math::
+
+        L_{\mathcal{B}}(\theta) = \frac{1}{|\mathcal{B}|} \sum_{(u, i) \in \mathcal{B}}
+        \ell_{\mathcal{B}}(u, i), \qquad
+        \ell_{\mathcal{B}}(u, i) = \log \sum_{j=1}^{N} e^{s_{uj}} - s_{ui}
+        \quad \text{for } \texttt{"softmax"}
+
+    (``"sampled"`` and ``"in-batch"`` replace the :math:`N` items by their candidates,
+    ``"bce"`` is the binary cross-entropy of the positive and the sampled negatives; see
+    :mod:`.losses`), then makes one :class:`~.model.Adam` step with learning rate
+    :math:`\eta` = ``lr`` and decoupled weight decay :math:`\lambda` = ``weight_decay``:
+
+    .. math::
+
+        \theta \leftarrow (1 - \eta \lambda)\, \theta
+        - \eta \frac{\hat m}{\sqrt{\hat v} + \epsilon},
+
+    :math:`\hat m, \hat v` the bias-corrected moments of :math:`g`. The objective is thus
+    the mean loss over the training watches, regularised by the decay: under plain gradient
+    descent the decay would be the gradient of :math:`\tfrac{\lambda}{2} \|\theta\|^2`,
+    under Adam's per-coordinate scaling it is not the gradient of any penalty (AdamW). The
+    decay applies to the embeddings, and to the item bias only with ``decay_bias``; the
+    users' constant column of ones is frozen. Table rows a step does not touch (the users
+    outside the batch; for ``"sampled"``, ``"in-batch"`` and ``"bce"`` the items outside
+    its candidates) are neither moved nor decayed by it (row-wise Adam). The ``loss`` of an
+    epoch is :math:`\frac{1}{n} \sum_{\mathcal{B}} |\mathcal{B}|\, L_{\mathcal{B}}`
+    over its :math:`n` watches, each batch at the parameters before its own step.
 
     Examples
     --------
@@ -239,7 +284,38 @@ _STEPS = {"softmax": _step_softmax, "sampled": _step_sampled, "in-batch": _step_
 
 
 def exclusion_mask(split, user_ids):
-    """Boolean (len(user_ids), num_items): True where the user watched the item in training."""
+    r"""Boolean (len(user_ids), num_items): True where the user watched the item in training.
+
+    Parameters
+    ----------
+    split : protocol.Split
+    user_ids : ndarray of int, shape (n,)
+        Remapped user ids.
+
+    Returns
+    -------
+    ndarray of bool, shape (n, split.num_items)
+
+    Notes
+    -----
+    .. math::
+
+        M_{aj} = \mathbb{1}\big[(u_a, j) \text{ is a training watch}\big]
+
+    for row :math:`a` (user :math:`u_a` = ``user_ids[a]``) and item :math:`j`. The held-out
+    watch is not a training watch: its item is marked only if the user also watched it in
+    training.
+
+    Examples
+    --------
+    >>> from crossentropy.recsys.data import Interactions
+    >>> from crossentropy.recsys.protocol import prepare
+    >>> log = Interactions(np.array([0, 0, 0, 1, 1]), np.array([0, 1, 2, 1, 2]),
+    ...                    np.array([0.0, 1.0, 2.0, 0.0, 1.0]))
+    >>> split = prepare(log, min_count=1)  # held out: item 2 for both users
+    >>> exclusion_mask(split, np.array([1, 0])).astype(int).tolist()
+    [[0, 1, 0], [1, 1, 0]]
+    """
     indptr, indices = split.train_csr()
     starts, stops = indptr[user_ids], indptr[np.asarray(user_ids) + 1]
     lengths = stops - starts
@@ -251,7 +327,7 @@ def exclusion_mask(split, user_ids):
 
 
 def evaluate(model, split, ks=(10, 20), chunk_size=1024):
-    """Recall@K and NDCG@K of ``model`` on ``split``'s held-out watches, all items ranked.
+    r"""Recall@K and NDCG@K of ``model`` on ``split``'s held-out watches, all items ranked.
 
     Parameters
     ----------
@@ -267,6 +343,38 @@ def evaluate(model, split, ks=(10, 20), chunk_size=1024):
     dict
         ``{"recall@10": ..., "ndcg@10": ..., ...}``, means over all users; the user's
         training items are never candidates (:func:`.metrics.heldout_ranks`).
+
+    Notes
+    -----
+    With :math:`i_u` = ``split.test_item_ids[u]``, the scores :math:`s_{uj}` of the model and
+    :math:`M` = :func:`exclusion_mask`, the 0-based rank of the held-out item is
+
+    .. math::
+
+        r_u = \#\{ j : M_{uj} = 0,\;
+              s_{uj} > s_{ui_u} \text{ or } (s_{uj} = s_{ui_u} \text{ and } j < i_u) \}
+
+    (ties to the lower item index), and over the :math:`U` users
+
+    .. math::
+
+        \mathrm{recall@}K = \frac{1}{U} \sum_u \mathbb{1}[r_u < K], \qquad
+        \mathrm{NDCG@}K = \frac{1}{U} \sum_u \frac{\mathbb{1}[r_u < K]}{\log_2(r_u + 2)}.
+
+    Examples
+    --------
+    >>> from crossentropy.recsys.baselines import Popularity
+    >>> from crossentropy.recsys.data import synthetic_watch_log
+    >>> from crossentropy.recsys.protocol import prepare
+    >>> split = prepare(synthetic_watch_log(num_users=50, num_items=40, seed=0))
+    >>> class Oracle:  # scores each user's held-out item 1, every other item 0
+    ...     def scores(self, user_ids):
+    ...         return np.eye(split.num_items)[split.test_item_ids[user_ids]]
+    >>> evaluate(Oracle(), split, ks=(1,))
+    {'recall@1': 1.0, 'ndcg@1': 1.0}
+    >>> result = evaluate(Popularity(split), split, ks=(5, 20))
+    >>> list(result), result["recall@5"] <= result["recall@20"]
+    (['recall@5', 'ndcg@5', 'recall@20', 'ndcg@20'], True)
     """
     ranks = np.empty(split.num_users, dtype=np.int64)
     for start in range(0, split.num_users, chunk_size):
