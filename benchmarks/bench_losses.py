@@ -1,12 +1,12 @@
 """Time the losses and their gradients against PyTorch (when it is installed).
 
-    python benchmarks/bench_losses.py           # full sizes, best of 15 runs
+    python benchmarks/bench_losses.py           # full sizes, best of 25 runs
     python benchmarks/bench_losses.py --quick   # small sizes, a smoke run
 
 Both libraries get the same float32 inputs. Each case is warmed up once, then the two
-libraries run alternately, timed with time.perf_counter; the table shows the best of the
-repeated runs in milliseconds and numpy / torch (below 1: NumPy is faster). Before timing,
-each case checks that both results agree.
+libraries take turns in bursts of five calls, timed with time.perf_counter; the table shows
+the best of the repeated runs in milliseconds and numpy / torch (below 1: NumPy is faster).
+Before timing, each case checks that both results agree.
 """
 
 import argparse
@@ -23,17 +23,20 @@ except ImportError:
     torch = None
 
 
-def best_times_ms(functions, repeats):
-    """Best time of each function in milliseconds; the runs alternate between the functions so
-    that a change in the machine's load affects them alike."""
+def best_times_ms(functions, repeats, burst=5):
+    """Best time of each function in milliseconds. The functions take turns in bursts of
+    ``burst`` calls, so that a change in the machine's load affects them alike, while the
+    OpenMP threads that PyTorch leaves spinning for a while after each call do not land on
+    the first NumPy call after it (that slowed NumPy's forward pass by up to 2 ms here)."""
     for function in functions:
         function()  # warm-up
     times = [[] for _ in functions]
-    for _ in range(repeats):
+    for _ in range(max(1, repeats // burst)):
         for function, record in zip(functions, times):
-            start = time.perf_counter()
-            function()
-            record.append(time.perf_counter() - start)
+            for _ in range(burst):
+                start = time.perf_counter()
+                function()
+                record.append(time.perf_counter() - start)
     return [1e3 * min(record) for record in times]
 
 

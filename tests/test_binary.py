@@ -57,6 +57,28 @@ def test_binary_cross_entropy_with_logits_extremes(dtype):
     np.testing.assert_array_equal(grad, np.array([1, -1, 1, -1, 0, 0], dtype))
 
 
+@pytest.mark.parametrize("dtype", FLOAT_DTYPES)
+@pytest.mark.parametrize("pos_weight", [None, 3.0])
+def test_binary_cross_entropy_with_logits_confident_correct_loss_keeps_its_digits(dtype,
+                                                                                 pos_weight):
+    """log(1 + e^-20) = 2.06e-9 is far below the spacing of floats near 20: it must not be
+    added to 20 and then lose it again."""
+    logits = np.array([20.0, -20.0, 30.0, -30.0], dtype)
+    targets = np.array([1.0, 0.0, 1.0, 0.0], dtype)
+    loss = binary_cross_entropy_with_logits(logits, targets, pos_weight=pos_weight,
+                                            reduction="none")
+    factor = np.array([pos_weight or 1.0, 1.0, pos_weight or 1.0, 1.0])
+    np.testing.assert_allclose(loss, factor * np.log1p(np.exp(-np.abs(logits.astype(float)))),
+                               rtol=1e-6)
+
+
+def test_binary_cross_entropy_with_logits_reports_targets_out_of_range_in_any_block(rng):
+    targets = (rng.random(1_100_000) < 0.5).astype(np.float32)
+    targets[-1] = 1.5
+    with pytest.raises(ValueError, match=r"targets must lie in \[0, 1\], got values in \[0.0, 1.5\]"):
+        binary_cross_entropy_with_logits(np.zeros_like(targets), targets)
+
+
 def test_binary_cross_entropy_hand_value():
     assert binary_cross_entropy([0.8], [1.0]) == pytest.approx(0.2231435513, rel=1e-9)
     assert binary_cross_entropy_with_logits([np.log(4.0)], [1.0]) == pytest.approx(0.2231435513)
@@ -159,7 +181,7 @@ def test_binary_cross_entropy_with_logits_grad_of_none_is_grad_of_sum(rng):
 
 
 def test_binary_cross_entropy_with_logits_large_input_uses_blocks(rng):
-    size = 1_100_000  # above the 4 MiB from which the blocks are spread over threads
+    size = 1_100_000  # several blocks, spread over threads
     logits = (rng.standard_normal(size) * 5).astype(np.float32)
     targets = (rng.random(size) < 0.5).astype(np.float32)
     loss, grad = binary_cross_entropy_with_logits_value_and_grad(logits, targets,

@@ -123,6 +123,27 @@ def test_softmax_cross_entropy_large_input_uses_threads(rng):
     assert softmax_cross_entropy(logits, labels, reduction="sum") == loss
 
 
+@pytest.mark.parametrize("dtype", FLOAT_DTYPES)
+@pytest.mark.parametrize("extreme_rows", [slice(0, 40), slice(1000, 1010), slice(-3, None)])
+@pytest.mark.parametrize("offset", [1e4, 90.0, -1e4, -150.0])
+def test_softmax_cross_entropy_blocks_that_need_a_shift(rng, dtype, extreme_rows, offset):
+    """Large inputs are first computed without a shift; rows whose exponentials overflow or
+    vanish (first, middle or last block) are redone and must be as exact as the others."""
+    logits = rng.standard_normal((2048, 1000)).astype(dtype) * 3
+    logits[extreme_rows] += dtype(offset)
+    labels = rng.integers(0, 1000, 2048)
+    with np.errstate(all="raise"):
+        loss, grad = softmax_cross_entropy_value_and_grad(logits, labels, reduction="none")
+        smoothed = softmax_cross_entropy(logits, labels, label_smoothing=0.1, reduction="none")
+    reference = logits.astype(np.float64)
+    log_probs = sp.log_softmax(reference, axis=-1)
+    np.testing.assert_allclose(loss, -log_probs[np.arange(2048), labels], rtol=1e-5, atol=1e-5)
+    np.testing.assert_allclose(grad + np.eye(1000, dtype=dtype)[labels], np.exp(log_probs),
+                               atol=1e-6)
+    expected_smoothed = 0.9 * -log_probs[np.arange(2048), labels] - 0.1 * log_probs.mean(-1)
+    np.testing.assert_allclose(smoothed, expected_smoothed, rtol=1e-5, atol=1e-4)
+
+
 def test_softmax_cross_entropy_error_in_a_worker_thread_is_raised(rng):
     logits = rng.standard_normal((2048, 1000)).astype(np.float32)
     logits[-1, 3] = np.nan

@@ -9,7 +9,7 @@ import os
 from concurrent.futures import ThreadPoolExecutor, wait
 
 BLOCK_BYTES = 1 << 20
-_MIN_PARALLEL_BYTES = 1 << 22
+_MIN_PARALLEL_BYTES = 1 << 20
 _NUM_THREADS = min(os.cpu_count() or 1, 8)
 _executor = None
 

@@ -29,52 +29,81 @@ def softmax_rows(logits, probs_out=None, row_scale=None, dot_weights=None):
     With ``probs_out`` (an (R, C) array), ``row_scale[:, None] * softmax(logits)`` is written
     into it. Every row must have a finite maximum, otherwise ValueError.
 
-    The shift of a block is 0 when all its row maxima lie in [-threshold/2, threshold/2] (the
-    common case, which saves a pass), else its largest logit when every row maximum lies within
-    ``threshold`` (a third of the dtype's exp range) below that (one scalar subtraction, cheaper
-    than a per-row broadcast), else each row's own maximum. Either way exp never overflows and
-    every row keeps an exponential of at least ``exp(-threshold)``, far from underflow.
+    Blocks are first computed without a shift, which saves the pass that finds the maximum:
+    a row keeps that result when its sum of exponentials lies in [exp(-b), C exp(b)], with
+    b = threshold/2 (a sixth of the dtype's exp range). Then L = log sum_exp lies in
+    [-b, b + log C], and since the row's softmax p has sum_c p_c (L - z_c) = H(p) <= log C,
+    the relative error of the sum that the rounding of exp's argument adds is at most
+    sum_c p_c |z_c| eps <= (b + 2 log C) eps. The blocks holding any other row (and all
+    blocks, when the first one fails) are computed again with a shift: the block's largest
+    logit when every row maximum lies within ``threshold`` below it (one scalar subtraction,
+    cheaper than a per-row broadcast), else each row's own maximum. Then exp never
+    overflows and every row keeps an exponential of at least ``exp(-threshold)``.
+
+    The threads run no per-block Python checks: a small NumPy call holds the GIL and makes
+    the other thread wait for it.
     """
     num_rows, num_classes = logits.shape
     dtype = logits.dtype
-    shift = np.empty(num_rows, dtype)
+    shift = np.zeros(num_rows, dtype)
     sum_exp = np.empty(num_rows, dtype)
     shifted_dot = None if dot_weights is None else np.empty(num_rows, dtype)
     threshold = -np.log(np.finfo(dtype).tiny) / 3  # 29 for float32, 236 for float64
-    small = threshold / 2
+    low_sum, high_sum = np.exp(-threshold / 2), np.exp(threshold / 2) * num_classes
     ones = np.ones(num_classes, dtype)
     rows_per_block = max(1, BLOCK_BYTES // (num_classes * dtype.itemsize))
 
-    def process(run):
+    def run_blocks(run, shifted):
         scratch = None
         if probs_out is None and run:
             scratch = np.empty((min(rows_per_block, num_rows), num_classes), dtype)
-        with np.errstate(under="ignore"):
+        # Unshifted, exp may overflow and a sum may be inf or NaN: such rows are redone.
+        errors = dict(under="ignore") if shifted else dict(all="ignore")
+        with np.errstate(**errors):
             for start, stop in run:
                 block = logits[start:stop]
                 buffer = scratch[: stop - start] if probs_out is None else probs_out[start:stop]
-                row_max = block.max(axis=1)
-                if not np.isfinite(row_max).all():
-                    raise ValueError(_describe_bad_rows(block[~np.isfinite(row_max)]))
-                top, bottom = row_max.max(), row_max.min()
-                if -small <= bottom and top <= small:
-                    shifted = block  # no shift needed: exp(z) can neither overflow nor vanish
-                    shift[start:stop] = 0
-                elif bottom >= top - threshold:
-                    shifted = np.subtract(block, top, out=buffer)
-                    shift[start:stop] = top
-                else:
-                    shifted = np.subtract(block, row_max[:, None], out=buffer)
-                    shift[start:stop] = row_max
+                if shifted:
+                    block = _shift(block, buffer, shift[start:stop], threshold)
                 if dot_weights is not None:
-                    _shifted_dot(shifted, dot_weights, shifted_dot[start:stop])
-                exp(shifted, out=buffer)
+                    _shifted_dot(block, dot_weights, shifted_dot[start:stop])
+                exp(block, out=buffer)
                 np.matmul(buffer, ones, out=sum_exp[start:stop])
                 if probs_out is not None:
                     buffer *= (row_scale[start:stop] / sum_exp[start:stop])[:, None]
 
-    run_in_threads(process, blocks(num_rows, rows_per_block), logits.nbytes)
+    all_blocks = blocks(num_rows, rows_per_block)
+    redo = all_blocks
+    if all_blocks:
+        run_blocks(all_blocks[:1], shifted=False)
+        first_stop = all_blocks[0][1]
+        if _kept(sum_exp[:first_stop], low_sum, high_sum).all():
+            run_in_threads(lambda run: run_blocks(run, False), all_blocks[1:], logits.nbytes)
+            bad_blocks = np.unique(np.flatnonzero(~_kept(sum_exp, low_sum, high_sum))
+                                   // rows_per_block)
+            redo = [all_blocks[index] for index in bad_blocks]
+    run_in_threads(lambda run: run_blocks(run, True), redo,
+                   len(redo) * rows_per_block * num_classes * dtype.itemsize)
     return RowStats(shift, sum_exp, shifted_dot)
+
+
+def _kept(sums, low, high):
+    """Rows whose unshifted sum of exponentials is accurate (NaN is not)."""
+    return (low <= sums) & (sums <= high)
+
+
+def _shift(block, buffer, shift_out, threshold):
+    """``block`` minus its largest logit (or each row's maximum, when the row maxima spread
+    over more than ``threshold``), written into ``buffer``; the shifts into ``shift_out``."""
+    row_max = block.max(axis=1)
+    if not np.isfinite(row_max).all():
+        raise ValueError(_describe_bad_rows(block[~np.isfinite(row_max)]))
+    top = row_max.max()
+    if row_max.min() >= top - threshold:
+        shift_out[:] = top
+        return np.subtract(block, top, out=buffer)
+    shift_out[:] = row_max
+    return np.subtract(block, row_max[:, None], out=buffer)
 
 
 def _shifted_dot(shifted, weights, out):

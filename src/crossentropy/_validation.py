@@ -91,10 +91,14 @@ def check_nonnegative(x, name):
 
 def check_probabilities(x, name):
     """Require every value of ``x`` to lie in [0, 1]."""
-    if x.size and not (np.min(x) >= 0 and np.max(x) <= 1):
-        raise ValueError(
-            f"{name} must lie in [0, 1], got values in [{np.min(x)}, {np.max(x)}]"
-        )
+    if x.size:
+        check_probability_range(np.min(x), np.max(x), name)
+
+
+def check_probability_range(lowest, highest, name):
+    """Require that values whose minimum and maximum are given lie in [0, 1] (NaN fails)."""
+    if not (lowest >= 0 and highest <= 1):
+        raise ValueError(f"{name} must lie in [0, 1], got values in [{lowest}, {highest}]")
 
 
 def distribution_tolerance(dtype):
