@@ -22,6 +22,9 @@ def build_parser() -> argparse.ArgumentParser:
                    help="parallel submissions on this machine (default: number of CPUs)")
     g.add_argument("--timeout", type=float, default=10.0,
                    help="wall-clock seconds per notebook cell and per test cell (default 10)")
+    g.add_argument("--notebook-budget", type=float, metavar="S",
+                   help="wall-clock seconds for a whole notebook, restarts included "
+                        "(default: the timeout × (cells + tests + 2) + 5)")
     g.add_argument("--memory", type=int, default=1024,
                    help="memory limit of the student process in MB (default 1024)")
     g.add_argument("--dask", metavar="ADDRESS",
@@ -61,7 +64,8 @@ def main(argv: list[str] | None = None) -> int:
         print("WARNING: --unsafe: student code is NOT fully isolated", file=sys.stderr)
     workers = args.workers or os.cpu_count() or 1
     # RLIMIT_NPROC counts every process of the sandbox user, across parallel sandboxes.
-    limits = sandbox.Limits(timeout=args.timeout, memory_mb=args.memory,
+    limits = sandbox.Limits(timeout=args.timeout, notebook_seconds=args.notebook_budget,
+                            memory_mb=args.memory,
                             nproc=max(8, 2 * workers + 4))
     opts = engine.Options(submissions=os.path.abspath(args.submissions),
                           out=os.path.abspath(args.out), release=os.path.abspath(args.release),

@@ -23,7 +23,7 @@ import secrets
 import threading
 import time
 
-from . import feedback, reports, runner
+from . import autograded, feedback, reports, runner
 from . import gradebook as gbook
 from . import notebook as nbio
 from .sandbox import Limits
@@ -344,6 +344,31 @@ def grade_class(opts: Options, log=print) -> dict:
     return write_outputs(klass, jobs, results, cached_count, time.monotonic() - started, log)
 
 
+def write_autograded(klass: Class, jobs, results) -> None:
+    """``OUT/autograded/<student>/<assignment>/<notebook>.ipynb`` for every graded
+    submission (see :mod:`.autograded`), so that formgrader can show it."""
+    opts = klass.opts
+    released = {}
+    for spec in klass.specs:
+        for nb in spec.notebooks:
+            with open(os.path.join(opts.release, spec.name, nb.name + ".ipynb"), "rb") as f:
+                released[spec.name, nb.name] = f.read()
+    for job in jobs:
+        res = results[(job["student"], job["assignment"])]
+        if not job["submitted"] or res.get("grader_error"):
+            continue
+        for (assignment, name), data in released.items():
+            if assignment != job["assignment"]:
+                continue
+            rows = [r for r in res["rows"] if r["notebook"] == name]
+            path = os.path.join(opts.out, "autograded", job["student"], assignment,
+                                name + ".ipynb")
+            os.makedirs(os.path.dirname(path), exist_ok=True)
+            text = autograded.render(data, job["files"].get(name), rows,
+                                     res.get("notebooks", {}).get(name, {}))
+            reports._atomic_write(path, text)
+
+
 def write_outputs(klass: Class, jobs, results, cached_count, seconds, log) -> dict:
     opts = klass.opts
     order = [(j["student"], j["assignment"]) for j in jobs]
@@ -356,6 +381,7 @@ def write_outputs(klass: Class, jobs, results, cached_count, seconds, log) -> di
     reports.write_totals(os.path.join(opts.out, "totals.csv"), rows, klass.students,
                          assignments, max_scores, roster)
     reports.write_seeds(os.path.join(opts.out, "seeds.csv"), ordered)
+    write_autograded(klass, jobs, results)
     for res in ordered:
         by_nb: dict[str, list] = {}
         for r in res["rows"]:
@@ -398,5 +424,6 @@ def write_outputs(klass: Class, jobs, results, cached_count, seconds, log) -> di
     errors = [res for res in ordered if res.get("grader_error")]
     if errors:
         log(f"{len(errors)} submission(s) hit a grader error; rerun to retry them")
-    log(f"outputs in {opts.out}: grades.csv, totals.csv, gradebook.db, feedback/, report.html")
+    log(f"outputs in {opts.out}: grades.csv, totals.csv, gradebook.db, feedback/, autograded/, "
+        "report.html")
     return {"summary": summary, "statuses": statuses, "rows": rows}

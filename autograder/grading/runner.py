@@ -77,10 +77,14 @@ def _stage() -> sb.Stage:
 class Session:
     """The current sandbox of one notebook, restarted after faults."""
 
-    def __init__(self, stage, limits, cells, positions, functions, cpu_budget):
+    def __init__(self, stage, limits, cells, positions, functions, budget):
         self.stage, self.limits = stage, limits
         self.cells, self.positions, self.functions = cells, positions, functions
-        self.cpu_budget = cpu_budget
+        # The budget bounds the CPU seconds of each sandbox and the wall-clock time of the
+        # whole notebook: every restart re-runs the cells, so without it a notebook whose
+        # cells are slow and whose functions hang would cost tests × cells × timeout.
+        self.budget = budget
+        self.deadline = time.monotonic() + budget
         self.skip: set[int] = set()
         self.box: sb.Sandbox | None = None
         self.states: dict[str, str] = {}
@@ -91,10 +95,10 @@ class Session:
     def ensure(self) -> sb.Sandbox | None:
         if self.box is not None and self.box.alive:
             return self.box
-        while self.broken is None:
+        while self.broken is None and not self.out_of_time():
             self.starts += 1
             box = sb.Sandbox(self.stage, self.limits, self.cells, self.functions, self.skip,
-                             self.cpu_budget)
+                             int(self.budget) + 1)
             try:
                 outcomes, states = box.start()
             except sb.SandboxFault as fault:
@@ -125,6 +129,14 @@ class Session:
             self.box = box
             return box
         return None
+
+    def out_of_time(self) -> bool:
+        return time.monotonic() >= self.deadline
+
+    def out_of_time_message(self) -> str:
+        return (f"not run: the notebook used up its time budget of {self.budget:g} s "
+                f"(its cells were run {self.starts} times; slow cells, or functions that "
+                "hang and so restart the notebook)")
 
     def drop(self) -> None:
         if self.box is not None:
@@ -191,6 +203,8 @@ def _describe_student_exc(exc, name):
 def run_test(session: Session, test, cell, seed: int, timeout: float) -> tuple[str, str]:
     """Run one test cell's checks (visible, then hidden); return (status, message)."""
     if session.ensure() is None:
+        if session.broken is None and session.out_of_time():
+            return "timeout", session.out_of_time_message()
         return "error", session.broken or "the notebook could not be run"
     state = session.states.get(test.function, "missing")
     if state != "callable":
@@ -291,7 +305,7 @@ def grade_submission(job: dict) -> dict:
                 result["rows"].append(_row(job, nb.name, test, "invalid", str(exc)))
             continue
         sources, positions = nbio.code_to_run(cells)
-        budget = int(limits.timeout * (len(sources) + len(nb.tests) + 2)) + 5
+        budget = limits.notebook_budget(len(sources), len(nb.tests))
         session = Session(_stage(), limits, sources, positions, nb.functions, budget)
         try:
             for test in nb.tests:

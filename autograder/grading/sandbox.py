@@ -45,13 +45,24 @@ SITE_PACKAGES = ("numpy",)  # what student code may import besides the standard 
 @dataclasses.dataclass(frozen=True)
 class Limits:
     """Per-submission limits. ``timeout`` is wall-clock seconds per notebook cell and per test
-    cell; ``memory_mb`` is the address-space limit of the sandboxed process."""
+    cell; ``notebook_seconds`` is the wall-clock budget of a whole notebook, restarts of its
+    sandbox included: no test and no restart begins once it is spent (None: ``timeout`` ×
+    (cells + tests + 2) + 5, see :meth:`notebook_budget`); ``memory_mb`` is the
+    address-space limit of the sandboxed process."""
 
     timeout: float = 10.0
+    notebook_seconds: float | None = None
     memory_mb: int = 1024
     nproc: int = 8  # counts every process of the sandbox user, so fork bombs stay small
     fsize_mb: int = 16
     nofile: int = 64
+
+    def notebook_budget(self, cells: int, tests: int) -> float:
+        """Seconds a notebook of ``cells`` code cells and ``tests`` test cells may take: by
+        default every cell and every test once at the per-cell timeout, plus start-up."""
+        if self.notebook_seconds is not None:
+            return float(self.notebook_seconds)
+        return self.timeout * (cells + tests + 2) + 5
 
     def rlimits(self, cpu_seconds: int) -> dict:
         return {

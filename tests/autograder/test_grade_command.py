@@ -46,6 +46,49 @@ def test_each_case_costs_exactly_what_it_attacks(hostile_class, name):
             assert row["message"], f"{name}/{gid} has no message"
 
 
+@pytest.mark.parametrize("name", ["reference", "always_equal", "invalid_json", "released"])
+def test_autograded_notebooks_are_ready_for_formgrader(hostile_class, release_dir, name):
+    """Released structure and nbgrader metadata; the student's answers; each test cell's
+    verdict as its output, matching grades.csv; nothing from the student's kernel."""
+    import json
+
+    import nbformat
+
+    from autograder.grading.autograded import VERDICT
+
+    path = hostile_class["out"] / "autograded" / name / "f01_basics" / "f01_basics.ipynb"
+    nb = nbformat.read(path, as_version=4)
+    nbformat.validate(nb)
+    released = nbformat.read(release_dir / "f01_basics" / "f01_basics.ipynb", as_version=4)
+    grade_ids = [c.metadata.get("nbgrader", {}).get("grade_id") for c in nb.cells]
+    assert [g for g in grade_ids if g] == [c.metadata["nbgrader"]["grade_id"]
+                                          for c in released.cells
+                                          if c.metadata.get("nbgrader", {}).get("grade_id")]
+    rows = rows_of(hostile_class, name)
+    for cell in nb.cells:
+        meta = cell.metadata.get("nbgrader", {})
+        if cell.cell_type == "code" and meta.get("grade"):
+            (output,) = cell.outputs
+            row = rows[meta["grade_id"]]
+            verdict = VERDICT[row["status"]]
+            assert output.text.startswith(f"autograder: {verdict}, {float(row['score']):g} /")
+            assert row["message"].strip() in output.text
+            assert (output.name == "stdout") == (row["status"] == "passed")
+        elif cell.cell_type == "code":
+            assert cell.outputs == [] and cell.execution_count is None
+    answers = {c.metadata["nbgrader"]["grade_id"]: c.source for c in nb.cells
+               if c.metadata.get("nbgrader", {}).get("solution")}
+    if name == "always_equal":
+        assert "class Anything" in answers["softmax"]
+    if name in ("invalid_json", "released"):
+        stubs = {c.metadata["nbgrader"]["grade_id"]: c.source for c in released.cells
+                 if c.metadata.get("nbgrader", {}).get("solution")}
+        assert answers == stubs
+    if name == "invalid_json":
+        assert nb.cells[0].cell_type == "markdown" and "not valid JSON" in nb.cells[0].source
+    assert json.loads(path.read_text())["nbformat"] == 4
+
+
 def test_grades_csv_has_the_contract_columns_and_one_row_per_test_cell(hostile_class):
     rows = hostile_class["rows"]
     assert list(rows[0]) == ["student_id", "assignment", "notebook", "grade_id", "score",
@@ -189,3 +232,50 @@ def test_nbgrader_export_reads_our_gradebook(hostile_class, tmp_path):
     assert float(rows["reference"]["score"]) == 6 and float(rows["reference"]["max_score"]) == 6
     assert float(rows["released"]["score"]) == 0
     assert float(rows["infinite_loop_function"]["score"]) == 4
+
+
+def test_a_notebook_that_keeps_hanging_stops_at_its_time_budget(tmp_path, release_dir):
+    """Slow cells and hanging functions: every test would restart the sandbox and re-run the
+    cells. After the budget, the remaining tests are not run, and say why."""
+    from ceg_helpers import require_isolation
+
+    require_isolation()
+    hang = "import time\ndef {name}(*args, **kwargs):\n    time.sleep(3600)\n"
+    answers = {name: hang.format(name=name) for name in ("entropy", "softmax", "normalize")}
+    cells = ceg_course.cells("f01_basics", answers, solved=True)
+    slow = {"cell_type": "code", "metadata": {}, "source": "import time\ntime.sleep(0.8)\n",
+            "execution_count": None, "outputs": []}
+    cells[1:1] = [dict(slow) for _ in range(3)]
+    folder = tmp_path / "submitted" / "slowpoke" / "f01_basics"
+    folder.mkdir(parents=True)
+    (folder / "f01_basics.ipynb").write_text(ceg_course.to_json(cells))
+    out = tmp_path / "out"
+    run_grader(tmp_path / "submitted", out, release_dir, "--no-progress",
+               "--notebook-budget", "2.5", timeout=1.0)
+    rows = read_csv(out / "grades.csv")
+    assert [r["status"] for r in rows] == ["timeout"] * 4
+    first, *rest = rows
+    assert "did not return within 1 s" in first["message"]
+    for row in rest:
+        assert "time budget of 2.5 s" in row["message"], row
+        assert float(row["score"]) == 0
+
+
+def test_formgrader_renders_an_autograded_notebook(hostile_class):
+    """The page formgrader's SubmissionHandler builds for manual grading, with its own
+    exporter and template; it shows each test cell and the grader's verdict."""
+    from nbconvert import HTMLExporter
+    from nbgrader.server_extensions.formgrader import handlers
+
+    path = (hostile_class["out"] / "autograded" / "always_equal" / "f01_basics"
+            / "f01_basics.ipynb")
+    exporter = HTMLExporter(template_name="formgrade",
+                            extra_template_basedirs=[handlers.template_path])
+    resources = {"assignment_id": "f01_basics", "notebook_id": "f01_basics",
+                 "submission_id": "1", "index": 0, "total": 1, "base_url": "",
+                 "student": "always_equal", "last_name": None, "first_name": None,
+                 "notebook_path": "/autograded/always_equal/f01_basics/f01_basics.ipynb"}
+    page, _ = exporter.from_filename(str(path), resources=resources)
+    for grade_id in ceg_corpus.ALL:
+        assert grade_id in page
+    assert "autograder: failed, 0 / " in page and "autograder: passed" in page
