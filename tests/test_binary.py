@@ -75,7 +75,8 @@ def test_binary_cross_entropy_with_logits_confident_correct_loss_keeps_its_digit
 def test_binary_cross_entropy_with_logits_reports_targets_out_of_range_in_any_block(rng):
     targets = (rng.random(1_100_000) < 0.5).astype(np.float32)
     targets[-1] = 1.5
-    with pytest.raises(ValueError, match=r"targets must lie in \[0, 1\], got values in \[0.0, 1.5\]"):
+    message = r"targets must lie in \[0, 1\], got values in \[0.0, 1.5\]"
+    with pytest.raises(ValueError, match=message):
         binary_cross_entropy_with_logits(np.zeros_like(targets), targets)
 
 
